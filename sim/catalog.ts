@@ -1,0 +1,45 @@
+/** The vocabularies of SPEC §3, as the tenant platform uses them. */
+export const SPEC_STATUSES = [
+  "provisioning",
+  "online",
+  "offline",
+  "degraded",
+  "failed",
+  "removed",
+  "paused",
+  "hibernating",
+  "hibernated",
+  "awaiting_agent",
+] as const;
+
+export const RUNTIMES = [
+  "langgraph",
+  "claude-code",
+  "openclaw",
+  "crewai",
+  "autogen",
+  "deepagents",
+  "hermes",
+  "codex",
+  "gemini-cli",
+  "external",
+] as const;
+
+/** A status the SPEC does not list: the platform's taxonomy grows, and clients must show it as itself. */
+export const UNKNOWN_STATUS = "quarantined";
+
+/** The event announcing that a workspace reached a status; statuses without one (e.g. hibernating) emit none. */
+export const STATUS_EVENT: Readonly<Record<string, string>> = {
+  provisioning: "WORKSPACE_PROVISIONING",
+  online: "WORKSPACE_ONLINE",
+  offline: "WORKSPACE_OFFLINE",
+  degraded: "WORKSPACE_DEGRADED",
+  failed: "WORKSPACE_PROVISION_FAILED",
+  paused: "WORKSPACE_PAUSED",
+  hibernated: "WORKSPACE_HIBERNATED",
+  awaiting_agent: "WORKSPACE_AWAITING_AGENT",
+  removed: "WORKSPACE_REMOVED",
+};
+
+/** Statuses whose workspace has compute on the CP (a pending or running instance). */
+export const LIVE_STATUSES: ReadonlySet<string> = new Set(["online", "degraded", "provisioning"]);

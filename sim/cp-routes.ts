@@ -1,0 +1,90 @@
+import { errorReply, type Reply, reply } from "./http-io";
+import { INSTANCE_ID, type InstanceRecord, isLive } from "./instance-table";
+import type { RouteContext, RouteDef } from "./router";
+
+/** The control plane of SPEC §2, as the seed's CPProvisioner calls it. */
+export const cpRoutes: RouteDef[] = [
+  {
+    name: "cp.provision",
+    method: "POST",
+    pattern: /^\/cp\/workspaces\/provision$/,
+    gate: "provision",
+    json: true,
+    handle: provision,
+  },
+  { name: "cp.stop", method: "DELETE", pattern: /^\/cp\/workspaces\/([^/]+)$/, gate: "provision", handle: stop },
+  {
+    name: "cp.status",
+    method: "GET",
+    pattern: /^\/cp\/workspaces\/([^/]+)\/status$/,
+    gate: "provision",
+    handle: status,
+  },
+  {
+    name: "cp.console",
+    method: "GET",
+    pattern: /^\/cp\/admin\/workspaces\/([^/]+)\/console$/,
+    gate: "admin",
+    handle: consoleOutput,
+  },
+];
+
+function provision(ctx: RouteContext): Reply {
+  const body = ctx.body;
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    return errorReply(400, "body must be a JSON object");
+  const { org_id: orgId, workspace_id: workspaceId, runtime, tier, env } = body as Record<string, unknown>;
+  if (typeof orgId !== "string" || orgId === "") return errorReply(400, "org_id is required");
+  // Cross-tenant provisioning is what the per-tenant admin token exists to stop (controlplane #118/#130).
+  if (orgId !== ctx.world.options.orgId) return errorReply(403, "org mismatch");
+  if (typeof workspaceId !== "string" || workspaceId === "") return errorReply(400, "workspace_id is required");
+  if (typeof runtime !== "string" || runtime === "") return errorReply(400, "runtime is required");
+  if (typeof tier !== "number" || !Number.isInteger(tier) || tier < 1 || tier > 4) {
+    return errorReply(400, "tier must be an integer from 1 to 4");
+  }
+  if (env !== undefined && env !== null && (typeof env !== "object" || Array.isArray(env))) {
+    return errorReply(400, "env must be an object");
+  }
+  const live = ctx.world.instanceTable.liveFor(workspaceId);
+  if (live) return errorReply(409, `workspace already has a running instance ${live.data.instance_id}`);
+  const instance = ctx.world.provision(workspaceId, runtime, tier);
+  const { instance_id, private_ip, state } = instance.data;
+  // The seed accepts exactly 201 as success.
+  return reply(201, { instance_id, private_ip, state, error: "" });
+}
+
+/** Resolves ?instance_id= the way EC2 would judge it; a workspace UUID is the seed's Stop incident. */
+function lookup(ctx: RouteContext): InstanceRecord | Reply {
+  const instanceId = ctx.url.searchParams.get("instance_id");
+  if (instanceId === null || instanceId === "") return errorReply(400, "instance_id is required");
+  if (!INSTANCE_ID.test(instanceId)) return errorReply(400, `InvalidInstanceID.Malformed: ${instanceId} is malformed`);
+  const instance = ctx.world.instanceTable.get(instanceId);
+  // Another workspace's instance looks exactly like an unknown one: no cross-workspace probing.
+  if (!instance || instance.data.workspace_id !== ctx.params[0]) {
+    return errorReply(404, `InvalidInstanceID.NotFound: The instance ID '${instanceId}' does not exist`);
+  }
+  return instance;
+}
+
+function isReply(value: InstanceRecord | Reply): value is Reply {
+  return "status" in value;
+}
+
+function stop(ctx: RouteContext): Reply {
+  const instance = lookup(ctx);
+  if (isReply(instance)) return instance;
+  if (isLive(instance.data.state)) ctx.world.instanceTable.stop(instance);
+  return reply(200, { state: instance.data.state });
+}
+
+function status(ctx: RouteContext): Reply {
+  const instance = lookup(ctx);
+  if (isReply(instance)) return instance;
+  return reply(200, { state: instance.data.state });
+}
+
+function consoleOutput(ctx: RouteContext): Reply {
+  const instance = ctx.world.instanceTable.latestFor(ctx.params[0] ?? "");
+  if (!instance) return errorReply(404, "no instance for this workspace");
+  return reply(200, { output: ctx.world.consoleOf(instance) });
+}

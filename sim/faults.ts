@@ -1,0 +1,134 @@
+/**
+ * Fault injection per route (SPEC §7): the failures the seed's incidents came from, on demand.
+ * A fault applies to requests that passed auth, so `times` counts exactly the calls a test makes.
+ */
+export type Fault =
+  /** Answer with that status; `body` (default a JSON error) lets a test plant a fake secret in it. */
+  | { kind: "status"; status: number; body?: string }
+  /** Answer normally after a delay. */
+  | { kind: "slow"; delayMs: number }
+  /** Accept the request, never answer; the socket stays open until the client gives up or close(). */
+  | { kind: "blackhole" }
+  /** 200 with a huge body streamed in chunks, with backpressure, stopping when the client goes away. */
+  | { kind: "oversized"; bytes: number; shape?: OversizedShape }
+  /** 200 with truncated JSON, e.g. `{"state":"runn`. */
+  | { kind: "malformed" }
+  | { kind: "unauthorized" }
+  /** Destroy the socket without answering. */
+  | { kind: "reset" };
+
+/** padded-json: the normal answer then `bytes` spaces; json-string: one object whose string field is
+ * `bytes` long; garbage: non-JSON. */
+export type OversizedShape = "padded-json" | "json-string" | "garbage";
+
+export const FAULT_ROUTES = [
+  "cp.provision",
+  "cp.stop",
+  "cp.status",
+  "cp.console",
+  "tenant.list",
+  "tenant.get",
+  "tenant.restart",
+  "tenant.console",
+  "tenant.events",
+  "tenant.bootstrap-failed",
+] as const;
+export type FaultRoute = (typeof FAULT_ROUTES)[number];
+
+export const FAULT_KINDS = ["status", "slow", "blackhole", "oversized", "malformed", "unauthorized", "reset"] as const;
+export const OVERSIZED_SHAPES: readonly OversizedShape[] = ["padded-json", "json-string", "garbage"];
+
+export interface FaultController {
+  /** times: how many requests it applies to; default: until cleared. */
+  set(route: string, fault: Fault, options?: { times?: number }): void;
+  clear(route?: string): void;
+  list(): Array<{ route: string; fault: Fault; remaining: number | null }>;
+}
+
+export function isFaultRoute(route: string): route is FaultRoute {
+  return (FAULT_ROUTES as readonly string[]).includes(route);
+}
+
+export function assertFaultRoute(route: string): asserts route is FaultRoute {
+  if (!isFaultRoute(route)) throw new Error(`unknown fault route "${route}"; valid routes: ${FAULT_ROUTES.join(", ")}`);
+}
+
+/** Checks a fault that arrived as data (POST /_sim/faults, a test's literal), field by field. */
+export function validateFault(value: unknown): Fault {
+  if (typeof value !== "object" || value === null) throw new Error("fault must be an object with a kind");
+  const fault = value as Record<string, unknown>;
+  const kind = fault.kind;
+  const positiveInt = (name: string, max: number): number => {
+    const n = fault[name];
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > max) {
+      throw new Error(`fault "${String(kind)}" needs ${name}: an integer between 0 and ${max}`);
+    }
+    return n;
+  };
+  switch (kind) {
+    case "status": {
+      const status = positiveInt("status", 599);
+      if (status < 200) throw new Error('fault "status" needs status: an HTTP status between 200 and 599');
+      if (fault.body !== undefined && typeof fault.body !== "string")
+        throw new Error('fault "status": body must be a string');
+      return fault.body === undefined ? { kind, status } : { kind, status, body: fault.body };
+    }
+    case "slow":
+      return { kind, delayMs: positiveInt("delayMs", 3_600_000) };
+    case "oversized": {
+      const bytes = positiveInt("bytes", Number.MAX_SAFE_INTEGER);
+      const shape = fault.shape;
+      if (shape === undefined) return { kind, bytes };
+      if (!OVERSIZED_SHAPES.includes(shape as OversizedShape)) {
+        throw new Error(`fault "oversized": shape must be one of ${OVERSIZED_SHAPES.join(", ")}`);
+      }
+      return { kind, bytes, shape: shape as OversizedShape };
+    }
+    case "blackhole":
+    case "malformed":
+    case "unauthorized":
+    case "reset":
+      return { kind };
+    default:
+      throw new Error(`unknown fault kind "${String(kind)}"; valid kinds: ${FAULT_KINDS.join(", ")}`);
+  }
+}
+
+interface Armed {
+  fault: Fault;
+  remaining: number | null;
+}
+
+export class FaultTable implements FaultController {
+  private readonly armed = new Map<FaultRoute, Armed>();
+
+  set(route: string, fault: Fault, options: { times?: number } = {}): void {
+    assertFaultRoute(route);
+    const checked = validateFault(fault);
+    const { times } = options;
+    if (times !== undefined && (!Number.isInteger(times) || times < 1)) {
+      throw new Error("fault times must be a positive integer");
+    }
+    this.armed.set(route, { fault: checked, remaining: times ?? null });
+  }
+
+  clear(route?: string): void {
+    if (route === undefined) this.armed.clear();
+    else this.armed.delete(route as FaultRoute);
+  }
+
+  list(): Array<{ route: string; fault: Fault; remaining: number | null }> {
+    return [...this.armed].map(([route, armed]) => ({ route, fault: { ...armed.fault }, remaining: armed.remaining }));
+  }
+
+  /** The fault for this request, if any; consumes one of its `times`. */
+  take(route: FaultRoute): Fault | undefined {
+    const armed = this.armed.get(route);
+    if (!armed) return undefined;
+    if (armed.remaining !== null) {
+      armed.remaining -= 1;
+      if (armed.remaining <= 0) this.armed.delete(route);
+    }
+    return armed.fault;
+  }
+}

@@ -1,0 +1,15 @@
+export { type BootConsoleInput, CRASH_MARKER, renderBootConsole } from "./boot-console";
+export { RUNTIMES, SPEC_STATUSES, UNKNOWN_STATUS } from "./catalog";
+export { type FaultSpec, parseFaultSpec } from "./fault-spec";
+export {
+  FAULT_KINDS,
+  FAULT_ROUTES,
+  type Fault,
+  type FaultController,
+  type FaultRoute,
+  type OversizedShape,
+} from "./faults";
+export { isLoopbackHost } from "./loopback";
+export type { SimOptions, SimSecrets, SimTiming } from "./options";
+export { type Sim, startSim } from "./start-sim";
+export type { CpInstance, InstanceState, RequestRecord, SimEvent, SimState, TenantWorkspace } from "./types";
