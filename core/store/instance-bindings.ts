@@ -1,0 +1,78 @@
+import type { Db } from "./open-store";
+
+export type BindingSource = "start" | "provlog" | "tenant";
+
+export interface InstanceBinding {
+  workspaceId: string;
+  instanceId: string;
+  source: BindingSource;
+  state: string | null;
+  boundAt: number;
+  unboundAt: number | null;
+}
+
+interface BindingRow {
+  workspace_id: string;
+  instance_id: string;
+  source: BindingSource;
+  state: string | null;
+  bound_at: number;
+  unbound_at: number | null;
+}
+
+/**
+ * The workspace→instance mapping. Stop and IsRunning resolve the EC2 id here, never from the
+ * workspace UUID: passing the UUID made EC2 answer InvalidInstanceID.Malformed, the terminate
+ * failed, and the next provision hit InvalidGroup.Duplicate (seed, 2026-04-22).
+ */
+export class InstanceBindings {
+  private readonly openOf;
+  private readonly closeOpen;
+  private readonly insert;
+  private readonly history;
+
+  constructor(db: Db) {
+    this.openOf = db.prepare<[string], { instance_id: string }>(
+      `SELECT instance_id FROM instance_bindings
+       WHERE workspace_id = ? AND unbound_at IS NULL ORDER BY bound_at DESC, id DESC LIMIT 1`,
+    );
+    this.closeOpen = db.prepare<{ at: number; ws: string; instance: string | null }>(
+      `UPDATE instance_bindings SET unbound_at = @at
+       WHERE workspace_id = @ws AND unbound_at IS NULL AND (@instance IS NULL OR instance_id = @instance)`,
+    );
+    this.insert = db.prepare<[string, string, BindingSource, string | null, number]>(
+      `INSERT INTO instance_bindings (workspace_id, instance_id, source, state, bound_at) VALUES (?, ?, ?, ?, ?)`,
+    );
+    this.history = db.prepare<[string], BindingRow>(
+      `SELECT workspace_id, instance_id, source, state, bound_at, unbound_at FROM instance_bindings
+       WHERE workspace_id = ? ORDER BY bound_at, id`,
+    );
+  }
+
+  /** The instance currently bound to the workspace, or null when none is on file. */
+  resolveInstanceId(workspaceId: string): string | null {
+    return this.openOf.get(workspaceId)?.instance_id ?? null;
+  }
+
+  /** Binds a new instance; a workspace has one instance at a time, so earlier ones are closed. */
+  bind(workspaceId: string, instanceId: string, source: BindingSource, state: string | null, at: number): void {
+    this.closeOpen.run({ at, ws: workspaceId, instance: null });
+    this.insert.run(workspaceId, instanceId, source, state, at);
+  }
+
+  /** Closes the binding after a successful Stop; the row stays as history. */
+  unbind(workspaceId: string, instanceId: string, at: number): void {
+    this.closeOpen.run({ at, ws: workspaceId, instance: instanceId });
+  }
+
+  historyOf(workspaceId: string): InstanceBinding[] {
+    return this.history.all(workspaceId).map((r) => ({
+      workspaceId: r.workspace_id,
+      instanceId: r.instance_id,
+      source: r.source,
+      state: r.state,
+      boundAt: r.bound_at,
+      unboundAt: r.unbound_at,
+    }));
+  }
+}

@@ -1,0 +1,92 @@
+import type { CpLedger, StartedRecord, StoppedRecord } from "../cp/cp-ledger";
+import { OpsError } from "../errors";
+import { formatGoJson } from "../provlog";
+import { InstanceBindings } from "./instance-bindings";
+import { type Db, describeSqliteError, openDatabase } from "./open-store";
+import { TimelineEvents } from "./timeline-events";
+
+/** The local cache: one file, one writer, readable offline. */
+export class Store implements CpLedger {
+  readonly bindings: InstanceBindings;
+  readonly events: TimelineEvents;
+
+  private constructor(
+    readonly db: Db,
+    readonly path: string,
+  ) {
+    this.bindings = new InstanceBindings(db);
+    this.events = new TimelineEvents(db);
+  }
+
+  static open(path: string): Store {
+    return new Store(openDatabase(path), path);
+  }
+
+  resolveInstanceId(workspaceId: string): string | null {
+    return this.guard("read the instance mapping", () => this.bindings.resolveInstanceId(workspaceId));
+  }
+
+  /** The mapping and the `provision.ec2_started` record land together or not at all. */
+  recordStarted(r: StartedRecord): void {
+    const fields = {
+      workspace_id: r.workspaceId,
+      instance_id: r.instanceId,
+      state: r.state,
+      tier: r.tier,
+      runtime: r.runtime,
+    };
+    this.guard("record the start", () =>
+      this.db.transaction(() => {
+        this.bindings.bind(r.workspaceId, r.instanceId, "start", r.state, r.at.getTime());
+        this.events.record({
+          ts: r.at.getTime(),
+          event: "provision.ec2_started",
+          workspaceId: r.workspaceId,
+          instanceId: r.instanceId,
+          fieldsJson: formatGoJson(fields),
+          source: "console",
+        });
+      })(),
+    );
+  }
+
+  recordStopped(r: StoppedRecord): void {
+    const fields = { workspace_id: r.workspaceId, instance_id: r.instanceId };
+    this.guard("record the stop", () =>
+      this.db.transaction(() => {
+        this.bindings.unbind(r.workspaceId, r.instanceId, r.at.getTime());
+        this.events.record({
+          ts: r.at.getTime(),
+          event: "provision.ec2_stopped",
+          workspaceId: r.workspaceId,
+          instanceId: r.instanceId,
+          fieldsJson: formatGoJson(fields),
+          source: "console",
+        });
+      })(),
+    );
+  }
+
+  /** Runtime and tier of a workspace as last synced from its tenant, when the cache has it. */
+  workspaceProfile(workspaceId: string): { runtime: string | null; tier: number | null } | null {
+    return this.guard("read the workspace", () => {
+      const row = this.db.prepare("SELECT runtime, tier FROM workspaces WHERE id = ?").get(workspaceId) as
+        | { runtime: string | null; tier: number | null }
+        | undefined;
+      return row ?? null;
+    });
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private guard<T>(what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (cause) {
+      if (cause instanceof OpsError) throw cause;
+      throw new OpsError("Store", `cannot ${what} in ${this.path}: ${describeSqliteError(cause)}`, { cause });
+    }
+  }
+}
