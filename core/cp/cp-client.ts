@@ -1,0 +1,369 @@
+import { Agent, type Dispatcher, request } from "undici";
+import { type CpConfig, cpSecrets } from "../config/cp-config";
+import { redactSecrets, stripControlChars } from "../config/redact";
+import { OpsError, type OpsErrorCode } from "../errors";
+import type { CpLedger } from "./cp-ledger";
+import { isEc2InstanceId } from "./ec2-instance-id";
+import { parseFirstJsonValue } from "./first-json-value";
+import { discardBody, readCapped } from "./read-capped";
+
+/** Start and status answers are small JSON; an unbounded read could be turned into a log-flood or OOM. */
+const SMALL_BODY_CAP = 64 << 10;
+/** EC2 returns at most 64 KiB of serial console; headroom for the CP's JSON wrapping. */
+const CONSOLE_BODY_CAP = 256 << 10;
+/** Enough of a Stop error body to triage, never a multi-MB log line (seed: 512-byte LimitReader). */
+const STOP_EXCERPT_CAP = 512;
+/** Upstream `error` fields shown to people are cut to this many characters. */
+const ERROR_FIELD_MAX = 512;
+
+export const DEFAULT_CP_TIMEOUT_MS = 120_000;
+/** A black-holed TCP connect otherwise waits for the OS default (75 s on Linux). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+export interface CpClientOptions {
+  ledger: CpLedger;
+  /** Deadline of one CP request, connect to last body byte. */
+  timeoutMs?: number;
+  connectTimeoutMs?: number;
+  dispatcher?: Dispatcher;
+  now?: () => Date;
+}
+
+export interface StartRequest {
+  workspaceId: string;
+  runtime: string;
+  tier: number;
+  platformUrl: string;
+  env?: Record<string, string>;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** SPEC §2 IsRunning, as a value: `running` is true whenever the answer is uncertain. */
+export interface RunningStatus {
+  workspaceId: string;
+  instanceId: string | null;
+  running: boolean;
+  error: OpsError | null;
+}
+
+export interface StartResult {
+  instanceId: string;
+  state: string;
+  privateIp: string;
+}
+
+export interface StopResult {
+  /** The instance the DELETE was sent for; null when none was on file and nothing was sent. */
+  instanceId: string | null;
+}
+
+type RouteFamily = "provision" | "admin";
+
+/**
+ * Port of the platform's CPProvisioner (SPEC §2). Each rule here came from an incident; the
+ * comments at the methods say which.
+ */
+export class CpClient {
+  private readonly config: CpConfig | null;
+  private readonly ledger: CpLedger;
+  private readonly timeoutMs: number;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly now: () => Date;
+  private readonly secrets: string[];
+
+  /** `config` null builds a client without a backend: every call that needs the CP answers NoBackend. */
+  constructor(config: CpConfig | null, options: CpClientOptions) {
+    this.config = config;
+    this.ledger = options.ledger;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_CP_TIMEOUT_MS;
+    this.ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher =
+      options.dispatcher ?? new Agent({ connect: { timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS } });
+    this.now = options.now ?? (() => new Date());
+    this.secrets = cpSecrets(config);
+  }
+
+  /**
+   * POST /cp/workspaces/provision. Only 201 is success. On failure the message carries the
+   * CP's structured `error` field or the body's size, never the body itself: a CP that echoed
+   * the Authorization header would otherwise put the bearer in our logs (log-scrub audit).
+   */
+  async start(req: StartRequest, opts: CallOptions = {}): Promise<StartResult> {
+    const config = this.requireBackend();
+    const payload = {
+      org_id: config.orgId,
+      workspace_id: req.workspaceId,
+      runtime: req.runtime,
+      tier: req.tier,
+      platform_url: req.platformUrl,
+      env: req.env ?? {},
+    };
+    const res = await this.send("provision", "POST", "/cp/workspaces/provision", opts, JSON.stringify(payload));
+    const body = await this.readBody(res, SMALL_BODY_CAP, opts);
+    const parsed = parseFirstJsonValue(body.toString("utf8"));
+    const fields = parsed.ok && isRecord(parsed.value) ? parsed.value : {};
+    if (res.statusCode !== 201) {
+      const structured = typeof fields.error === "string" && fields.error !== "" ? this.safeText(fields.error) : "";
+      const msg = structured || `<unstructured body, ${body.length} bytes>`;
+      throw new OpsError(codeForStatus(res.statusCode), `provision failed (${res.statusCode}): ${msg}`, {
+        status: res.statusCode,
+      });
+    }
+    const instanceId = typeof fields.instance_id === "string" ? fields.instance_id : "";
+    if (!isEc2InstanceId(instanceId)) {
+      // Storing anything else as the mapping is how a workspace UUID once became its
+      // "instance id" and every later Stop failed.
+      throw new OpsError("Decode", "provision: the CP answered 201 without a valid EC2 instance_id", { status: 201 });
+    }
+    const state = typeof fields.state === "string" ? fields.state : "";
+    const at = this.now();
+    try {
+      this.ledger.recordStarted({
+        workspaceId: req.workspaceId,
+        instanceId,
+        state,
+        tier: req.tier,
+        runtime: req.runtime,
+        at,
+      });
+    } catch (cause) {
+      throw new OpsError(
+        "Store",
+        `provision: instance ${instanceId} was started but could not be recorded locally (${messageOf(cause)}); record it before stopping anything`,
+        { cause },
+      );
+    }
+    return { instanceId, state, privateIp: typeof fields.private_ip === "string" ? fields.private_ip : "" };
+  }
+
+  /**
+   * DELETE /cp/workspaces/{id}?instance_id=i-…, with the instance resolved from the store.
+   * Any 2xx is success; anything else is an error naming the workspace, the status and a short
+   * excerpt. A 5xx once read as success left 13 zombie EC2s with no row pointing at them.
+   */
+  async stop(workspaceId: string, opts: CallOptions = {}): Promise<StopResult> {
+    const instanceId = this.resolve(workspaceId, "stop");
+    // Nothing provisioned, or already stopped: idempotent, and no HTTP call is needed even
+    // without a backend.
+    if (!instanceId) return { instanceId: null };
+    this.requireBackend();
+    const path = `/cp/workspaces/${encodeURIComponent(workspaceId)}?${new URLSearchParams({ instance_id: instanceId })}`;
+    const res = await this.send("provision", "DELETE", path, opts);
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      const excerpt = this.safeText((await this.readBody(res, STOP_EXCERPT_CAP, opts)).toString("utf8")).trim();
+      throw new OpsError(
+        codeForStatus(res.statusCode),
+        `stop ${workspaceId}: unexpected ${res.statusCode}${excerpt ? `: ${excerpt}` : ""}`,
+        { status: res.statusCode },
+      );
+    }
+    await this.readBody(res, SMALL_BODY_CAP, opts);
+    try {
+      this.ledger.recordStopped({ workspaceId, instanceId, at: this.now() });
+    } catch (cause) {
+      throw new OpsError(
+        "Store",
+        `stop ${workspaceId}: instance ${instanceId} was stopped but the cache could not record it (${messageOf(cause)})`,
+        { cause },
+      );
+    }
+    return { instanceId };
+  }
+
+  /**
+   * GET /cp/workspaces/{id}/status?instance_id=i-…. Never throws. Any doubt (transport,
+   * non-2xx, undecodable body, store failure) answers running=true with the error: "alive but
+   * uncertain". Answering false on a CP blip sent every workspace of every tenant into a
+   * restart storm. Only a 2xx with a state other than "running" is a definitive "not running".
+   */
+  async isRunning(workspaceId: string, opts: CallOptions = {}): Promise<RunningStatus> {
+    let instanceId: string | null;
+    try {
+      instanceId = this.resolve(workspaceId, "status");
+    } catch (error) {
+      return { workspaceId, instanceId: null, running: true, error: asOpsError(error) };
+    }
+    // No instance on file: cleanly not running, so a restart can provision afresh.
+    if (!instanceId) return { workspaceId, instanceId: null, running: false, error: null };
+    if (!this.config) {
+      return { workspaceId, instanceId, running: false, error: noBackend() };
+    }
+    try {
+      const path = `/cp/workspaces/${encodeURIComponent(workspaceId)}/status?${new URLSearchParams({ instance_id: instanceId })}`;
+      const res = await this.send("provision", "GET", path, opts);
+      if (res.statusCode < 200 || res.statusCode >= 300) {
+        // The body is not read into the error: CP 5xx bodies may echo headers, bearer included.
+        discardBody(res.body);
+        throw new OpsError(codeForStatus(res.statusCode), `status: unexpected ${res.statusCode}`, {
+          status: res.statusCode,
+        });
+      }
+      const parsed = parseFirstJsonValue((await this.readBody(res, SMALL_BODY_CAP, opts)).toString("utf8"));
+      if (!parsed.ok) throw new OpsError("Decode", `status: decode: ${parsed.reason}`);
+      const state = isRecord(parsed.value) ? parsed.value.state : undefined;
+      // A 2xx without a state is a broken CP, not a stopped instance: an empty state once made
+      // "CP broken" indistinguishable from "workspace stopped".
+      if (typeof state !== "string" || state === "") throw new OpsError("Decode", "status: decode: no state in answer");
+      return { workspaceId, instanceId, running: state === "running", error: null };
+    } catch (error) {
+      return { workspaceId, instanceId, running: true, error: asOpsError(error) };
+    }
+  }
+
+  /**
+   * GET /cp/admin/workspaces/{id}/console on the admin headers: the CP holds the AWS
+   * credentials, the console does not. Non-2xx carries no body; the JSON read is capped.
+   */
+  async console(workspaceId: string, opts: CallOptions = {}): Promise<string> {
+    this.requireBackend();
+    const res = await this.send(
+      "admin",
+      "GET",
+      `/cp/admin/workspaces/${encodeURIComponent(workspaceId)}/console`,
+      opts,
+    );
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      discardBody(res.body);
+      throw new OpsError(codeForStatus(res.statusCode), `console: unexpected ${res.statusCode}`, {
+        status: res.statusCode,
+      });
+    }
+    const parsed = parseFirstJsonValue((await this.readBody(res, CONSOLE_BODY_CAP, opts)).toString("utf8"));
+    if (!parsed.ok) {
+      throw new OpsError(
+        "Decode",
+        `console: decode: ${parsed.reason} (answers are read up to ${CONSOLE_BODY_CAP >> 10} KiB)`,
+      );
+    }
+    const output = isRecord(parsed.value) ? parsed.value.output : undefined;
+    if (output !== undefined && typeof output !== "string")
+      throw new OpsError("Decode", "console: decode: output is not text");
+    return output ?? "";
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  /** Headers per route family; a header whose value is empty is not sent at all. */
+  headersFor(family: RouteFamily): Record<string, string> {
+    const config = this.requireBackend();
+    const headers: Record<string, string> = {};
+    // /cp/admin/* is gated by CP_ADMIN_API_TOKEN, a different secret than the provision
+    // routes, so a leaked provision secret cannot read other tenants' consoles.
+    const bearer = family === "admin" ? config.adminApiToken : config.provisionSecret;
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
+    if (config.adminToken) headers["x-molecule-admin-token"] = config.adminToken;
+    return headers;
+  }
+
+  private async send(
+    family: RouteFamily,
+    method: "GET" | "POST" | "DELETE",
+    path: string,
+    opts: CallOptions,
+    body?: string,
+  ) {
+    const config = this.requireBackend();
+    const headers: Record<string, string> = {
+      ...this.headersFor(family),
+      accept: "application/json",
+      "user-agent": "molecule-ops",
+    };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline;
+    try {
+      return await request(config.baseUrl + path, { method, headers, body, signal, dispatcher: this.dispatcher });
+    } catch (error) {
+      throw this.transportError(error, deadline, opts.signal);
+    }
+  }
+
+  private async readBody(res: Dispatcher.ResponseData, cap: number, opts: CallOptions): Promise<Buffer> {
+    try {
+      return await readCapped(res.body, cap);
+    } catch (error) {
+      throw this.transportError(error, null, opts.signal);
+    }
+  }
+
+  private transportError(error: unknown, deadline: AbortSignal | null, user: AbortSignal | undefined): OpsError {
+    if (error instanceof OpsError) return error;
+    if (user?.aborted) return new OpsError("Cancelled", "cancelled", { cause: error });
+    if (deadline?.aborted || isTimeoutError(error)) {
+      return new OpsError("Timeout", `no answer from the control plane within ${Math.round(this.timeoutMs / 1000)} s`, {
+        cause: error,
+      });
+    }
+    return new OpsError("Transport", `control plane unreachable: ${this.safeText(transportReason(error))}`, {
+      cause: error,
+    });
+  }
+
+  private resolve(workspaceId: string, op: string): string | null {
+    try {
+      return this.ledger.resolveInstanceId(workspaceId) || null;
+    } catch (cause) {
+      return rethrowAsStore(cause, `${op}: resolve instance_id`);
+    }
+  }
+
+  private requireBackend(): CpConfig {
+    if (!this.config) throw noBackend();
+    return this.config;
+  }
+
+  /** Upstream text made fit for a terminal, a log or the UI: no secret, no control sequence, bounded. */
+  private safeText(text: string): string {
+    const clean = redactSecrets(stripControlChars(text), this.secrets);
+    return clean.length > ERROR_FIELD_MAX ? `${clean.slice(0, ERROR_FIELD_MAX)}…` : clean;
+  }
+}
+
+function noBackend(): OpsError {
+  return new OpsError("NoBackend", "no control plane is configured for this profile");
+}
+
+function codeForStatus(status: number): OpsErrorCode {
+  if (status === 404) return "NotFound";
+  if (status === 409) return "Conflict";
+  return "Upstream";
+}
+
+function rethrowAsStore(cause: unknown, what: string): never {
+  if (cause instanceof OpsError && cause.code === "Store")
+    throw new OpsError("Store", `${what}: ${cause.message}`, { cause });
+  throw new OpsError("Store", `${what}: ${messageOf(cause)}`, { cause });
+}
+
+function asOpsError(error: unknown): OpsError {
+  return error instanceof OpsError ? error : new OpsError("Transport", messageOf(error), { cause: error });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isTimeoutError(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code === "UND_ERR_CONNECT_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT";
+}
+
+/** The system error code (ECONNREFUSED, ECONNRESET…) says what happened without any payload. */
+function transportReason(error: unknown): string {
+  const e = error as { code?: string; cause?: { code?: string }; message?: string } | null;
+  const code = e?.cause?.code ?? e?.code;
+  if (code === "ECONNREFUSED") return "connection refused";
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "connection reset";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host not found";
+  return code ?? e?.message ?? "unknown error";
+}
