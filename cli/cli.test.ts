@@ -1,0 +1,225 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Sim, startSim } from "../sim";
+import { BIN, runCli } from "./run-cli.testkit";
+
+let sim: Sim;
+let dir: string;
+let env: Record<string, string>;
+let counter = 0;
+
+beforeAll(async () => {
+  sim = await startSim({ workspaces: 6, seed: 7, timing: { pendingMs: 50, stoppingMs: 50, provisioningMs: 50 } });
+  dir = mkdtempSync(join(tmpdir(), "cli-"));
+  env = { ...sim.env };
+});
+
+afterAll(async () => {
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh cache per test, so tests do not see each other's mappings. */
+function db(): string {
+  counter += 1;
+  return join(dir, `cache-${counter}.db`);
+}
+
+function secrets(): string[] {
+  return [env.MOLECULE_CP_SHARED_SECRET!, env.ADMIN_TOKEN!, env.CP_ADMIN_API_TOKEN!];
+}
+
+function expectNoSecrets(text: string): void {
+  for (const s of secrets()) {
+    expect(text).not.toContain(s);
+    expect(text).not.toContain(s.slice(0, 8));
+  }
+}
+
+describe("molecule-ops against the emulator", () => {
+  it("provision → status → console → stop, with --json documents and a recorded mapping", async () => {
+    const cache = db();
+    const ws = sim.state.addWorkspace({ status: "offline" });
+    const p = await runCli(
+      ["provision", ws.id, "--runtime", "langgraph", "--tier", "2", "--yes", "--json", "--db", cache],
+      env,
+    );
+    expect(p.stderr).toBe("");
+    expect(p.code).toBe(0);
+    const started = JSON.parse(p.stdout);
+    expect(started).toMatchObject({ workspace_id: ws.id, state: "pending" });
+    expect(started.instance_id).toMatch(/^i-[0-9a-f]{17}$/);
+    expect(sim.state.instances().some((i) => i.instance_id === started.instance_id)).toBe(true);
+
+    await waitFor(() => sim.state.instances().find((i) => i.instance_id === started.instance_id)?.state === "running");
+    const s = await runCli(["status", ws.id, "--json", "--db", cache], env);
+    expect(s.code).toBe(0);
+    expect(JSON.parse(s.stdout)).toEqual({
+      workspace_id: ws.id,
+      instance_id: started.instance_id,
+      running: true,
+      error: null,
+      error_code: null,
+    });
+
+    const c = await runCli(["console", ws.id, "--json", "--db", cache], env);
+    expect(c.code).toBe(0);
+    expect(JSON.parse(c.stdout).output).toContain("cloud-init");
+
+    const out = join(dir, "console.txt");
+    const f = await runCli(["console", ws.id, "--out", out, "--db", cache], env);
+    expect(f.code).toBe(0);
+    expect(readFileSync(out, "utf8")).toContain("cloud-init");
+
+    const stop = await runCli(["stop", ws.id, "--yes", "--json", "--db", cache], env);
+    expect(stop.code).toBe(0);
+    expect(JSON.parse(stop.stdout)).toEqual({ workspace_id: ws.id, instance_id: started.instance_id, stopped: true });
+    const deletes = sim.state.requests().filter((r) => r.method === "DELETE");
+    expect(deletes.at(-1)!.url).toBe(`/cp/workspaces/${ws.id}?instance_id=${started.instance_id}`);
+
+    // The mapping is closed: a second stop sends nothing, status says "not running" without asking.
+    const before = sim.state.requests().length;
+    const again = await runCli(["stop", ws.id, "--yes", "--db", cache], env);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("nothing to stop");
+    const after = await runCli(["status", ws.id, "--json", "--db", cache], env);
+    expect(JSON.parse(after.stdout)).toMatchObject({ instance_id: null, running: false, error: null });
+    expect(sim.state.requests().length).toBe(before);
+    for (const r of [p, s, c, f, stop, again, after]) expectNoSecrets(r.stdout + r.stderr);
+  });
+
+  it("a CP fault on status is 'uncertain' with exit 2, not 'not running'", async () => {
+    const cache = db();
+    const ws = sim.state.addWorkspace({ status: "offline" });
+    await runCli(["provision", ws.id, "--runtime", "crewai", "--tier", "1", "--yes", "--db", cache], env);
+    sim.faults.set(
+      "cp.status",
+      { kind: "status", status: 503, body: `Bearer ${env.MOLECULE_CP_SHARED_SECRET}` },
+      { times: 1 },
+    );
+    const r = await runCli(["status", ws.id, "--json", "--db", cache], env);
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ workspace_id: ws.id, running: true, error: "status: unexpected 503" });
+    expect(r.stderr.trim().split("\n")).toEqual(["molecule-ops: status: unexpected 503"]);
+    expectNoSecrets(r.stdout + r.stderr);
+  });
+
+  it("a Stop 503 exits 2 with one line naming the workspace and status, and keeps the mapping", async () => {
+    const cache = db();
+    const ws = sim.state.addWorkspace({ status: "offline" });
+    const p = await runCli(
+      ["provision", ws.id, "--runtime", "hermes", "--tier", "3", "--yes", "--json", "--db", cache],
+      env,
+    );
+    const instance = JSON.parse(p.stdout).instance_id;
+    sim.faults.set("cp.stop", { kind: "status", status: 503, body: "ec2 throttled" }, { times: 1 });
+    const r = await runCli(["stop", ws.id, "--yes", "--db", cache], env);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`molecule-ops: stop ${ws.id}: unexpected 503: ec2 throttled\n`);
+    const s = await runCli(["status", ws.id, "--json", "--db", cache], env);
+    expect(JSON.parse(s.stdout).instance_id).toBe(instance);
+  });
+
+  it("console failures and black holes end with exit 2 within --timeout", async () => {
+    const ws = sim.state.workspaces()[0]!;
+    sim.faults.set("cp.console", { kind: "blackhole" }, { times: 1 });
+    const t0 = Date.now();
+    const r = await runCli(["console", ws.id, "--timeout", "0.5", "--db", db()], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^molecule-ops: no answer from the control plane within/);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+});
+
+describe("usage and configuration errors exit 1 with one clear line", () => {
+  it.each([
+    [["status"], /status needs a workspace id/],
+    [["status", "a", "b"], /takes one workspace id/],
+    [["status", "../etc/passwd"], /is not a workspace id/],
+    [["stop", "ws-1"], /refusing to stop workspace ws-1 without --yes/],
+    [["provision", "ws-1", "--yes"], /pass --runtime/],
+    [
+      ["provision", "ws-1", "--runtime", "langgraph", "--tier", "9", "--yes"],
+      /--tier must be a whole number from 1 to 4/,
+    ],
+    [["status", "ws-1", "--bogus"], /Unknown option '--bogus'/],
+    [["frobnicate"], /unknown command "frobnicate"/],
+  ])("%j", async (args, message) => {
+    const r = await runCli([...args, "--db", db()], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("names MOLECULE_ORG_ID when it is missing", async () => {
+    const r = await runCli(["status", "ws-1", "--json", "--db", db()], { ...env, MOLECULE_ORG_ID: "" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/MOLECULE_ORG_ID is not set/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: "Config" } });
+  });
+
+  it("refuses a database file that belongs to something else, exit 2", async () => {
+    const foreign = join(dir, "not-a-db.db");
+    writeFileSync(foreign, "this is not sqlite ".repeat(100));
+    const r = await runCli(["status", "ws-1", "--db", foreign], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a SQLite database/);
+  });
+});
+
+describe("molecule-ops sim", () => {
+  it("prints the env as one JSON document, serves it, and stops cleanly on SIGTERM", async () => {
+    const child = spawn(process.execPath, [BIN, "sim", "--port", "0", "--workspaces", "3", "--json"], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const firstLine = await new Promise<string>((resolve, reject) => {
+      let buf = "";
+      child.stdout.on("data", (c) => {
+        buf += c;
+        if (buf.includes("\n")) resolve(buf.slice(0, buf.indexOf("\n")));
+      });
+      child.on("close", () => reject(new Error(`sim exited early: ${buf}`)));
+    });
+    const doc = JSON.parse(firstLine);
+    expect(Object.keys(doc.env).sort()).toEqual(
+      [
+        "ADMIN_TOKEN",
+        "CP_ADMIN_API_TOKEN",
+        "CP_PROVISION_URL",
+        "MOLECULE_CP_SHARED_SECRET",
+        "MOLECULE_ORG_ID",
+        "MOLECULE_TENANT_URL",
+      ].sort(),
+    );
+    expect(doc.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const r = await runCli(
+      ["provision", doc.workspaces[0], "--runtime", "codex", "--tier", "1", "--yes", "--json", "--db", db()],
+      doc.env,
+    );
+    expect(r.code).toBe(0);
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+
+  it("rejects a bad --fault spec with exit 1", async () => {
+    const r = await runCli(["sim", "--fault", "cp.nowhere=503"], {});
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^molecule-ops: --fault cp.nowhere=503:/);
+  });
+});
+
+async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const t0 = Date.now();
+  while (!check()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,34 @@
+import { OpsError } from "../../core/errors";
+import { intFlag, requireConfirmation, stringFlag, workspaceIdArg } from "../command-line";
+import type { CommandContext } from "../context";
+import { EXIT_OK } from "../exit-codes";
+import { printJson, printLine } from "../output";
+import type { Command } from "./command";
+
+const RUNTIME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+export const provisionCommand: Command = {
+  name: "provision",
+  usage: "provision <id> --runtime R --tier T --yes [--json]",
+  summary: "Start an EC2 instance for the workspace through the CP and record the mapping",
+  flags: { runtime: { type: "string" }, tier: { type: "string" }, yes: { type: "boolean" } },
+  async run(ctx: CommandContext) {
+    const workspaceId = workspaceIdArg(ctx.parsed, "provision");
+    const known = ctx.openStore().workspaceProfile(workspaceId);
+    const runtime = stringFlag(ctx.parsed, "runtime") ?? known?.runtime ?? undefined;
+    const tier = intFlag(ctx.parsed, "tier", 1, 4) ?? known?.tier ?? undefined;
+    if (!runtime) throw new OpsError("Usage", `the runtime of ${workspaceId} is not in the cache: pass --runtime`);
+    if (!RUNTIME.test(runtime)) throw new OpsError("Usage", `"${runtime.slice(0, 64)}" is not a runtime name`);
+    if (tier === undefined)
+      throw new OpsError("Usage", `the tier of ${workspaceId} is not in the cache: pass --tier 1-4`);
+    requireConfirmation(ctx.parsed, `provision workspace ${workspaceId}`);
+    const platformUrl = ctx.env.MOLECULE_TENANT_URL ?? "";
+    const r = await ctx.cpClient().start({ workspaceId, runtime, tier, platformUrl });
+    if (ctx.json) {
+      printJson({ workspace_id: workspaceId, instance_id: r.instanceId, state: r.state, private_ip: r.privateIp });
+    } else {
+      printLine(`started ${r.instanceId} (${r.state || "state unknown"}) for workspace ${workspaceId}`);
+    }
+    return EXIT_OK;
+  },
+};
