@@ -183,10 +183,10 @@ describe("Start", () => {
       env: { A: "1" },
     });
     expect(store.resolveInstanceId(WS)).toBe(INSTANCE);
-    const events = store.events.forWorkspace(WS);
+    const events = [...store.timeline({ workspaceId: WS })];
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ event: "provision.ec2_started", instanceId: INSTANCE, source: "console" });
-    expect(JSON.parse(events[0]!.fieldsJson)).toEqual({
+    expect(events[0]).toMatchObject({ event: "provision.ec2_started", instance_id: INSTANCE, source: "console" });
+    expect(JSON.parse(events[0]!.fields)).toEqual({
       workspace_id: WS,
       instance_id: INSTANCE,
       state: "pending",
@@ -199,7 +199,7 @@ describe("Start", () => {
     const c = await serve((_req, res) => sendJson(res, status, { instance_id: INSTANCE, state: "pending" }));
     await expect(c.start(startReq)).rejects.toThrowError(`provision failed (${status}): <unstructured body,`);
     expect(store.resolveInstanceId(WS)).toBeNull();
-    expect(store.events.forWorkspace(WS)).toHaveLength(0);
+    expect([...store.timeline({ workspaceId: WS })]).toHaveLength(0);
   });
 
   it("reports the structured error field", async () => {
@@ -256,9 +256,19 @@ describe("Stop", () => {
     expect(r.path).toBe(`/cp/workspaces/${WS}?instance_id=${INSTANCE}`);
     expect(store.resolveInstanceId(WS)).toBeNull();
     expect(store.bindings.historyOf(WS)[0]!.unboundAt).not.toBeNull();
-    const ev = store.events.forWorkspace(WS).at(-1)!;
+    const ev = [...store.timeline({ workspaceId: WS })].at(-1)!;
     expect(ev.event).toBe("provision.ec2_stopped");
-    expect(JSON.parse(ev.fieldsJson)).toEqual({ workspace_id: WS, instance_id: INSTANCE });
+    expect(JSON.parse(ev.fields)).toEqual({ workspace_id: WS, instance_id: INSTANCE });
+  });
+
+  it("refuses a binding that is not an EC2 id without any HTTP call, and IsRunning stays uncertain", async () => {
+    const c = await serve((_req, res) => sendJson(res, 200, { state: "stopping" }));
+    bind(WS);
+    await expect(c.stop(WS)).rejects.toMatchObject({ code: "Input", message: expect.stringMatching(/not an EC2 id/) });
+    const r = await c.isRunning(WS);
+    expect(r).toMatchObject({ running: true, error: { code: "Input" } });
+    expect(server!.requests).toHaveLength(0);
+    expect(store.resolveInstanceId(WS)).toBe(WS);
   });
 
   it("makes no HTTP call when no instance is on file", async () => {
@@ -286,7 +296,7 @@ describe("Stop", () => {
       bind();
       await expect(c.stop(WS)).rejects.toThrowError(`stop ${WS}: unexpected ${status}: InvalidInstanceID.NotFound`);
       expect(store.resolveInstanceId(WS)).toBe(INSTANCE);
-      expect(store.events.forWorkspace(WS)).toHaveLength(0);
+      expect([...store.timeline({ workspaceId: WS })]).toHaveLength(0);
     },
   );
 

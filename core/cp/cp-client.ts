@@ -306,11 +306,22 @@ export class CpClient {
   }
 
   private resolve(workspaceId: string, op: string): string | null {
+    let instanceId: string | null;
     try {
-      return this.ledger.resolveInstanceId(workspaceId) || null;
+      instanceId = this.ledger.resolveInstanceId(workspaceId) || null;
     } catch (cause) {
       return rethrowAsStore(cause, `${op}: resolve instance_id`);
     }
+    // A binding that is not an EC2 id (a workspace UUID, say) is never sent: EC2 rejects it as
+    // Malformed, the terminate fails, and the next provision collides with the leftover
+    // security group (seed, 2026-04-22).
+    if (instanceId && !isEc2InstanceId(instanceId)) {
+      throw new OpsError(
+        "Input",
+        `${op} ${workspaceId}: the instance on file is not an EC2 id (${instanceId.slice(0, 40)}); re-sync the binding first`,
+      );
+    }
+    return instanceId;
   }
 
   private requireBackend(): CpConfig {

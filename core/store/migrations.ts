@@ -1,24 +1,27 @@
 /**
  * Schema migrations, applied in order and tracked with SQLite's `user_version`, each in one
  * transaction so a crash mid-migration leaves the previous version intact.
- * Append only: a shipped migration is never edited.
+ * Append only once released: a shipped migration is never edited.
  */
 export const MIGRATIONS: readonly string[] = [
-  // 1: the workspace→instance mapping (the only place it lives, DESIGN "SQLite as the cache")
-  // and the timeline of provlog events.
   `
+  -- The tenant's workspaces as last synced. Known columns for the list and its filters; every
+  -- other field the tenant sends is kept verbatim in extra (SPEC §3: unknown fields are kept).
   CREATE TABLE workspaces (
-    id          TEXT PRIMARY KEY,
-    name        TEXT,
-    status      TEXT,
-    runtime     TEXT,
-    tier        INTEGER,
-    extra       TEXT NOT NULL DEFAULT '{}', -- every other tenant field, verbatim JSON
-    as_of       INTEGER NOT NULL            -- ms since epoch of the data
+    id            TEXT PRIMARY KEY,
+    name          TEXT,
+    status        TEXT,      -- as the tenant said it, known to us or not
+    runtime       TEXT,
+    tier          INTEGER,
+    parent_id     TEXT,
+    extra         TEXT NOT NULL DEFAULT '{}',
+    as_of         INTEGER NOT NULL,  -- ms since epoch: when this data was true
+    last_seen_at  INTEGER            -- ms: the last sync that listed it (NULL: never listed)
   );
+  CREATE INDEX workspaces_status ON workspaces (status);
 
-  -- One row per binding; history is kept. The open binding (unbound_at IS NULL) is the one
-  -- Stop and IsRunning act on.
+  -- The workspace→instance mapping (DESIGN: the store is the only place it lives), with its
+  -- history. The open binding (unbound_at IS NULL) is the one Stop and IsRunning act on.
   CREATE TABLE instance_bindings (
     id           INTEGER PRIMARY KEY,
     workspace_id TEXT NOT NULL,
@@ -31,17 +34,33 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX instance_bindings_open ON instance_bindings (workspace_id, unbound_at, bound_at);
   CREATE INDEX instance_bindings_instance ON instance_bindings (instance_id);
 
+  -- The timeline: provlog records (imported or the console's own) and tenant events.
   CREATE TABLE events (
-    id           INTEGER PRIMARY KEY,
-    ts           INTEGER NOT NULL,  -- ms since epoch
-    event        TEXT NOT NULL,
-    workspace_id TEXT,
-    instance_id  TEXT,
-    fields       TEXT NOT NULL,     -- the payload JSON, verbatim
-    source       TEXT NOT NULL,     -- console | provlog | tenant
-    dedup_key    TEXT NOT NULL UNIQUE
+    id            INTEGER PRIMARY KEY,
+    ts            INTEGER,           -- ms since epoch; NULL for lines logged without a stamp
+    event         TEXT NOT NULL,
+    workspace_id  TEXT,
+    instance_id   TEXT,
+    fields        TEXT NOT NULL,     -- the payload JSON, verbatim
+    source        TEXT NOT NULL,     -- console | provlog | tenant
+    marshal_error INTEGER NOT NULL DEFAULT 0,
+    dedup         INTEGER NOT NULL UNIQUE
   );
   CREATE INDEX events_workspace_ts ON events (workspace_id, ts);
   CREATE INDEX events_ts ON events (ts);
+
+  CREATE TABLE console_snapshots (
+    id           INTEGER PRIMARY KEY,
+    workspace_id TEXT NOT NULL,
+    instance_id  TEXT,
+    fetched_at   INTEGER NOT NULL,
+    output       TEXT NOT NULL
+  );
+  CREATE INDEX console_snapshots_workspace ON console_snapshots (workspace_id, fetched_at);
+
+  CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
   `,
 ];

@@ -4,6 +4,7 @@ import { formatGoJson } from "../provlog";
 import { InstanceBindings } from "./instance-bindings";
 import { type Db, describeSqliteError, openDatabase } from "./open-store";
 import { TimelineEvents } from "./timeline-events";
+import { type TimelineFilter, type TimelineRow, timelineRows } from "./timeline-query";
 
 /** The local cache: one file, one writer, readable offline. */
 export class Store implements CpLedger {
@@ -50,6 +51,27 @@ export class Store implements CpLedger {
     );
   }
 
+  /** A console snapshot, kept so the last known output can be read offline with its fetch time. */
+  recordConsoleSnapshot(workspaceId: string, instanceId: string | null, output: string, fetchedAt: number): void {
+    this.guard("save the console snapshot", () =>
+      this.db
+        .prepare("INSERT INTO console_snapshots (workspace_id, instance_id, fetched_at, output) VALUES (?, ?, ?, ?)")
+        .run(workspaceId, instanceId, fetchedAt, output),
+    );
+  }
+
+  latestConsoleSnapshot(workspaceId: string): { instanceId: string | null; fetchedAt: number; output: string } | null {
+    return this.guard("read the console snapshot", () => {
+      const row = this.db
+        .prepare(
+          `SELECT instance_id, fetched_at, output FROM console_snapshots
+           WHERE workspace_id = ? ORDER BY fetched_at DESC, id DESC LIMIT 1`,
+        )
+        .get(workspaceId) as { instance_id: string | null; fetched_at: number; output: string } | undefined;
+      return row ? { instanceId: row.instance_id, fetchedAt: row.fetched_at, output: row.output } : null;
+    });
+  }
+
   recordStopped(r: StoppedRecord): void {
     const fields = { workspace_id: r.workspaceId, instance_id: r.instanceId };
     this.guard("record the stop", () =>
@@ -65,6 +87,11 @@ export class Store implements CpLedger {
         });
       })(),
     );
+  }
+
+  /** The timeline, oldest first, read lazily in pages. */
+  timeline(filter: TimelineFilter = {}): Generator<TimelineRow> {
+    return timelineRows(this.db, filter);
   }
 
   /** Runtime and tier of a workspace as last synced from its tenant, when the cache has it. */

@@ -1,60 +1,69 @@
-import { createHash } from "node:crypto";
+import { hash53 } from "./dedup-hash";
 import type { Db } from "./open-store";
 
 export type EventSource = "console" | "provlog" | "tenant";
 
 export interface TimelineEvent {
-  ts: number; // ms since epoch
+  /** ms since epoch; null for a record logged without a stamp. */
+  ts: number | null;
   event: string;
   workspaceId: string | null;
   instanceId: string | null;
   /** The payload as JSON text, verbatim, so unknown fields survive (SPEC §4: fields are additive). */
   fieldsJson: string;
   source: EventSource;
+  marshalError?: boolean;
 }
 
-interface EventRow {
-  ts: number;
-  event: string;
-  workspace_id: string | null;
-  instance_id: string | null;
-  fields: string;
-  source: EventSource;
+/**
+ * Identity of a record: same instant, same name, same payload, and which occurrence of that
+ * triple it is within its file. Re-importing a file (or a rotated copy overlapping it) adds
+ * nothing, while two genuinely repeated records in one second (Go stamps have no fraction)
+ * both survive.
+ */
+export function recordIdentity(e: Pick<TimelineEvent, "ts" | "event" | "fieldsJson">, occurrence = 0): string {
+  return `${e.ts ?? ""}\u0000${e.event}\u0000${e.fieldsJson}\u0000${occurrence}`;
 }
 
-/** Same instant, same name, same payload: the same record, whichever file or run it came from. */
-export function dedupKey(e: Pick<TimelineEvent, "ts" | "event" | "fieldsJson">): string {
-  return createHash("sha256").update(`${e.ts}\u0000${e.event}\u0000${e.fieldsJson}`).digest("base64url");
-}
+const MAX_SALTS = 8;
 
 export class TimelineEvents {
   private readonly insert;
-  private readonly byWorkspace;
+  private readonly byDedup;
 
   constructor(db: Db) {
-    this.insert = db.prepare<[number, string, string | null, string | null, string, EventSource, string]>(
-      `INSERT OR IGNORE INTO events (ts, event, workspace_id, instance_id, fields, source, dedup_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    this.insert = db.prepare<
+      [number | null, string, string | null, string | null, string, EventSource, number, number]
+    >(
+      `INSERT OR IGNORE INTO events (ts, event, workspace_id, instance_id, fields, source, marshal_error, dedup)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.byWorkspace = db.prepare<[string], EventRow>(
-      `SELECT ts, event, workspace_id, instance_id, fields, source FROM events WHERE workspace_id = ? ORDER BY ts, id`,
+    this.byDedup = db.prepare<[number], { ts: number | null; event: string; fields: string }>(
+      "SELECT ts, event, fields FROM events WHERE dedup = ?",
     );
   }
 
-  /** Returns false when the record was already there. */
-  record(e: TimelineEvent): boolean {
-    const r = this.insert.run(e.ts, e.event, e.workspaceId, e.instanceId, e.fieldsJson, e.source, dedupKey(e));
-    return r.changes > 0;
-  }
-
-  forWorkspace(workspaceId: string): TimelineEvent[] {
-    return this.byWorkspace.all(workspaceId).map((r) => ({
-      ts: r.ts,
-      event: r.event,
-      workspaceId: r.workspace_id,
-      instanceId: r.instance_id,
-      fieldsJson: r.fields,
-      source: r.source,
-    }));
+  /** Inserts unless the same record is already there; returns whether it was new. */
+  record(e: TimelineEvent, identity: string = recordIdentity(e)): boolean {
+    for (let salt = 0; salt < MAX_SALTS; salt++) {
+      const key = hash53(identity, salt);
+      const r = this.insert.run(
+        e.ts,
+        e.event,
+        e.workspaceId,
+        e.instanceId,
+        e.fieldsJson,
+        e.source,
+        e.marshalError ? 1 : 0,
+        key,
+      );
+      if (r.changes > 0) return true;
+      const existing = this.byDedup.get(key);
+      if (existing && existing.ts === e.ts && existing.event === e.event && existing.fields === e.fieldsJson) {
+        return false;
+      }
+      // A different record holds this hash: try the next salt rather than lose either.
+    }
+    throw new Error("too many dedup hash collisions");
   }
 }
