@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run through tsx, so `npx molecule-ops` works straight after `npm ci`
-// with no build step.
-import { register } from "tsx/esm/api";
+// The CLI runs from a bundle that is rebuilt when its TypeScript sources change, so
+// `npx molecule-ops` works straight after `npm ci` with no separate build step.
+import { ensureBundle } from "./ensure-bundle.mjs";
 
-register();
-await import("../cli/main.ts");
+await import(await ensureBundle("cli/main.ts", "cli"));
