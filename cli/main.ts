@@ -2,15 +2,29 @@ import { OpsError } from "../core/errors";
 import { parseCommandLine } from "./command-line";
 import type { Command } from "./commands/command";
 import { consoleCommand } from "./commands/console";
+import { importLogCommand } from "./commands/import-log";
 import { provisionCommand } from "./commands/provision";
 import { simCommand } from "./commands/sim";
 import { statusCommand } from "./commands/status";
 import { stopCommand } from "./commands/stop";
+import { syncCommand } from "./commands/sync";
+import { timelineCommand } from "./commands/timeline";
+import { workspacesCommand } from "./commands/workspaces";
 import { CommandContext } from "./context";
 import { EXIT_OK, EXIT_USAGE, exitCodeFor } from "./exit-codes";
 import { printLine, reportError } from "./output";
 
-const COMMANDS: readonly Command[] = [simCommand, statusCommand, consoleCommand, stopCommand, provisionCommand];
+const COMMANDS: readonly Command[] = [
+  simCommand,
+  statusCommand,
+  consoleCommand,
+  stopCommand,
+  provisionCommand,
+  importLogCommand,
+  timelineCommand,
+  syncCommand,
+  workspacesCommand,
+];
 
 function usage(): string {
   const lines = ["usage: molecule-ops <command> [--db FILE] [--json] [--timeout S]", "", "commands:"];

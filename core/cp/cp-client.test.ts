@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type CpConfig, readCpConfig } from "../config/cp-config";
 import { Store } from "../store/store";
+import { failure } from "../testing/failure";
 import { type LoopbackServer, sendJson, startLoopbackServer, streamBody } from "../testing/loopback-server";
 import { CpClient } from "./cp-client";
 
@@ -483,16 +484,6 @@ describe("a client without a backend", () => {
     expect(store.resolveInstanceId(WS)).toBe(INSTANCE);
   });
 });
-
-/** The error a call fails with; a call that succeeds fails the test. */
-async function failure(call: Promise<unknown>): Promise<Error> {
-  try {
-    await call;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected the call to fail");
-}
 
 function configAt(url: string): CpConfig {
   return { orgId: "org-1", baseUrl: url, provisionSecret: SECRET, adminToken: ADMIN, adminApiToken: ADMIN_API };

@@ -26,22 +26,27 @@ interface BindingRow {
  * failed, and the next provision hit InvalidGroup.Duplicate (seed, 2026-04-22).
  */
 export class InstanceBindings {
-  private readonly openOf;
   private readonly closeOpen;
   private readonly insert;
   private readonly history;
+  private readonly openRow;
+  private readonly insertClosed;
 
   constructor(db: Db) {
-    this.openOf = db.prepare<[string], { instance_id: string }>(
-      `SELECT instance_id FROM instance_bindings
-       WHERE workspace_id = ? AND unbound_at IS NULL ORDER BY bound_at DESC, id DESC LIMIT 1`,
-    );
     this.closeOpen = db.prepare<{ at: number; ws: string; instance: string | null }>(
       `UPDATE instance_bindings SET unbound_at = @at
        WHERE workspace_id = @ws AND unbound_at IS NULL AND (@instance IS NULL OR instance_id = @instance)`,
     );
     this.insert = db.prepare<[string, string, BindingSource, string | null, number]>(
       `INSERT INTO instance_bindings (workspace_id, instance_id, source, state, bound_at) VALUES (?, ?, ?, ?, ?)`,
+    );
+    this.openRow = db.prepare<[string], { instance_id: string; bound_at: number }>(
+      `SELECT instance_id, bound_at FROM instance_bindings
+       WHERE workspace_id = ? AND unbound_at IS NULL ORDER BY bound_at DESC, id DESC LIMIT 1`,
+    );
+    this.insertClosed = db.prepare<[string, string, BindingSource, number, number]>(
+      `INSERT INTO instance_bindings (workspace_id, instance_id, source, state, bound_at, unbound_at)
+       VALUES (?, ?, ?, NULL, ?, ?)`,
     );
     this.history = db.prepare<[string], BindingRow>(
       `SELECT workspace_id, instance_id, source, state, bound_at, unbound_at FROM instance_bindings
@@ -51,13 +56,24 @@ export class InstanceBindings {
 
   /** The instance currently bound to the workspace, or null when none is on file. */
   resolveInstanceId(workspaceId: string): string | null {
-    return this.openOf.get(workspaceId)?.instance_id ?? null;
+    return this.openRow.get(workspaceId)?.instance_id ?? null;
   }
 
   /** Binds a new instance; a workspace has one instance at a time, so earlier ones are closed. */
   bind(workspaceId: string, instanceId: string, source: BindingSource, state: string | null, at: number): void {
     this.closeOpen.run({ at, ws: workspaceId, instance: null });
     this.insert.run(workspaceId, instanceId, source, state, at);
+  }
+
+  /** The open binding with the time it began, or null. */
+  openBinding(workspaceId: string): { instanceId: string; boundAt: number } | null {
+    const row = this.openRow.get(workspaceId);
+    return row ? { instanceId: row.instance_id, boundAt: row.bound_at } : null;
+  }
+
+  /** A binding that began and ended in the past, learnt after a newer one (an old log imported late). */
+  recordPast(workspaceId: string, instanceId: string, source: BindingSource, boundAt: number, unboundAt: number): void {
+    this.insertClosed.run(workspaceId, instanceId, source, boundAt, unboundAt);
   }
 
   /** Closes the binding after a successful Stop; the row stays as history. */

@@ -37,16 +37,20 @@ export const MIGRATIONS: readonly string[] = [
   -- The timeline: provlog records (imported or the console's own) and tenant events.
   CREATE TABLE events (
     id            INTEGER PRIMARY KEY,
-    ts            INTEGER,           -- ms since epoch; NULL for lines logged without a stamp
+    ts            INTEGER NOT NULL,  -- ms since epoch; -1 for a record logged without a stamp
     event         TEXT NOT NULL,
     workspace_id  TEXT,
     instance_id   TEXT,
     fields        TEXT NOT NULL,     -- the payload JSON, verbatim
     source        TEXT NOT NULL,     -- console | provlog | tenant
     marshal_error INTEGER NOT NULL DEFAULT 0,
-    dedup         INTEGER NOT NULL UNIQUE
+    dedup         INTEGER NOT NULL   -- 53-bit hash of the record's identity
   );
+  -- Led by ts so a log's inserts land at the end of the index instead of at random pages (a
+  -- bare hash index made a 1M-line import five times slower), and serves time ordering too.
+  CREATE UNIQUE INDEX events_identity ON events (ts, dedup);
   CREATE INDEX events_workspace_ts ON events (workspace_id, ts);
+  -- (ts, rowid): the whole timeline in (ts, id) order without a sort per page.
   CREATE INDEX events_ts ON events (ts);
 
   CREATE TABLE console_snapshots (

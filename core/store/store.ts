@@ -5,11 +5,13 @@ import { InstanceBindings } from "./instance-bindings";
 import { type Db, describeSqliteError, openDatabase } from "./open-store";
 import { TimelineEvents } from "./timeline-events";
 import { type TimelineFilter, type TimelineRow, timelineRows } from "./timeline-query";
+import { WorkspaceRows } from "./workspace-rows";
 
 /** The local cache: one file, one writer, readable offline. */
 export class Store implements CpLedger {
   readonly bindings: InstanceBindings;
   readonly events: TimelineEvents;
+  readonly workspaces: WorkspaceRows;
 
   private constructor(
     readonly db: Db,
@@ -17,6 +19,7 @@ export class Store implements CpLedger {
   ) {
     this.bindings = new InstanceBindings(db);
     this.events = new TimelineEvents(db);
+    this.workspaces = new WorkspaceRows(db);
   }
 
   static open(path: string): Store {

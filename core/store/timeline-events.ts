@@ -26,10 +26,12 @@ export function recordIdentity(e: Pick<TimelineEvent, "ts" | "event" | "fieldsJs
 }
 
 const MAX_SALTS = 8;
+/** Stored ts of a record logged without a stamp: such records sort first, in file order. */
+export const NO_STAMP = -1;
 
 export class TimelineEvents {
   private readonly insert;
-  private readonly byDedup;
+  private readonly byIdentity;
 
   constructor(db: Db) {
     this.insert = db.prepare<
@@ -38,17 +40,18 @@ export class TimelineEvents {
       `INSERT OR IGNORE INTO events (ts, event, workspace_id, instance_id, fields, source, marshal_error, dedup)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.byDedup = db.prepare<[number], { ts: number | null; event: string; fields: string }>(
-      "SELECT ts, event, fields FROM events WHERE dedup = ?",
+    this.byIdentity = db.prepare<[number, number], { event: string; fields: string }>(
+      "SELECT event, fields FROM events WHERE ts = ? AND dedup = ?",
     );
   }
 
   /** Inserts unless the same record is already there; returns whether it was new. */
   record(e: TimelineEvent, identity: string = recordIdentity(e)): boolean {
+    const ts = e.ts ?? NO_STAMP;
     for (let salt = 0; salt < MAX_SALTS; salt++) {
       const key = hash53(identity, salt);
       const r = this.insert.run(
-        e.ts,
+        ts,
         e.event,
         e.workspaceId,
         e.instanceId,
@@ -58,8 +61,8 @@ export class TimelineEvents {
         key,
       );
       if (r.changes > 0) return true;
-      const existing = this.byDedup.get(key);
-      if (existing && existing.ts === e.ts && existing.event === e.event && existing.fields === e.fieldsJson) {
+      const existing = this.byIdentity.get(ts, key);
+      if (existing && existing.event === e.event && existing.fields === e.fieldsJson) {
         return false;
       }
       // A different record holds this hash: try the next salt rather than lose either.

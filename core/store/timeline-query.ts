@@ -14,6 +14,7 @@ export interface TimelineFilter {
 /** A timeline row as stored: the payload stays JSON text so exports can write it verbatim. */
 export interface TimelineRow {
   id: number;
+  /** ms since epoch; null for a record logged without a stamp. */
   ts: number | null;
   event: string;
   workspace_id: string | null;
@@ -27,15 +28,18 @@ const PAGE = 5000;
 
 /**
  * The timeline, oldest first (records without a stamp first, in file order), read in pages
- * by keyset so an export of millions of rows never holds them all and never re-scans.
+ * by keyset over (ts, id), which the (workspace_id, ts) and (ts, …) indexes serve in order,
+ * so an export of millions of rows never holds them all and never re-scans.
  */
 export function* timelineRows(db: Db, filter: TimelineFilter): Generator<TimelineRow> {
-  const where: string[] = [];
+  const where: string[] = ["(ts, id) > (@afterTs, @afterId)"];
   const params: Record<string, unknown> = {};
   if (filter.workspaceId !== undefined) {
     where.push("workspace_id = @ws");
     params.ws = filter.workspaceId;
   }
+  // A time window leaves out records that have no time.
+  if (filter.since !== undefined || filter.until !== undefined) where.push("ts >= 0");
   if (filter.since !== undefined) {
     where.push("ts >= @since");
     params.since = filter.since;
@@ -50,46 +54,18 @@ export function* timelineRows(db: Db, filter: TimelineFilter): Generator<Timelin
       params[`e${i}`] = e;
     });
   }
-  const base = where.length ? `${where.join(" AND ")} AND ` : "";
-  const columns = "id, ts, event, workspace_id, instance_id, fields, source, marshal_error";
-  // Two keyset passes that the (workspace_id, ts) and (ts) indexes serve in order (rowid is
-  // their last column): first the records without a stamp, in file order, then by (ts, id).
-  // A since/until filter excludes unstamped records, as SQL comparisons with NULL do.
-  if (filter.since === undefined && filter.until === undefined) {
-    const unstamped = db.prepare<Record<string, unknown>, TimelineRow>(
-      `SELECT ${columns} FROM events WHERE ${base}ts IS NULL AND id > @afterId ORDER BY id LIMIT ${PAGE}`,
-    );
-    yield* pages(
-      (afterId) => unstamped.all({ ...params, afterId }),
-      (row) => row.id,
-      0,
-    );
-  }
-  const stamped = db.prepare<Record<string, unknown>, TimelineRow>(
-    `SELECT ${columns} FROM events WHERE ${base}(ts, id) > (@afterTs, @afterId) ORDER BY ts, id LIMIT ${PAGE}`,
+  const page = db.prepare<Record<string, unknown>, TimelineRow & { key: number }>(
+    `SELECT id, nullif(ts, -1) AS ts, ts AS key, event, workspace_id, instance_id, fields, source, marshal_error
+     FROM events WHERE ${where.join(" AND ")} ORDER BY ts, id LIMIT ${PAGE}`,
   );
   let afterTs = Number.MIN_SAFE_INTEGER;
   let afterId = 0;
   for (;;) {
-    const rows = stamped.all({ ...params, afterTs, afterId });
+    const rows = page.all({ ...params, afterTs, afterId });
     for (const row of rows) yield row;
     if (rows.length < PAGE) return;
     const last = rows[rows.length - 1]!;
-    afterTs = last.ts!;
+    afterTs = last.key;
     afterId = last.id;
-  }
-}
-
-function* pages<K>(
-  fetch: (after: K) => TimelineRow[],
-  keyOf: (row: TimelineRow) => K,
-  start: K,
-): Generator<TimelineRow> {
-  let after = start;
-  for (;;) {
-    const rows = fetch(after);
-    for (const row of rows) yield row;
-    if (rows.length < PAGE) return;
-    after = keyOf(rows[rows.length - 1]!);
   }
 }
