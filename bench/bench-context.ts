@@ -76,7 +76,7 @@ export class BenchContext {
     mkdirSync(DATA_DIR, { recursive: true });
   }
 
-  /** The CLI as the issue's commands run it; `--direct` drops npm's own start-up. */
+  /** The CLI as its installed bin runs it, or through `npx` with --npx (adds npm's own start-up). */
   cli(args: readonly string[]): [string, string[]] {
     return this.options.direct
       ? [process.execPath, [join(REPO_ROOT, "bin", "molecule-ops.mjs"), ...args]]

@@ -1,6 +1,7 @@
 import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { OpsError } from "../../core/errors";
-import { TIMELINE_FORMATS, type TimelineFormat, writeTimeline } from "../../core/provlog/timeline-export";
+import { exportTimeline, TIMELINE_FORMATS, type TimelineFormat } from "../../core/provlog/timeline-export";
+import type { Db } from "../../core/store/open-store";
 import type { TimelineFilter } from "../../core/store/timeline-query";
 import { stringFlag } from "../command-line";
 import type { CommandContext } from "../context";
@@ -42,13 +43,13 @@ export const timelineCommand: Command = {
     if (events.length > 0) filter.events = events;
 
     const out = stringFlag(ctx.parsed, "out");
-    const rows = ctx.openStore().timeline(filter);
+    const db = ctx.openStore().db;
     if (out === undefined) {
-      const count = await writeTimeline(rows, format, writeStdout);
+      const count = await exportTimeline(db, filter, format, writeStdout);
       if (count === 0 && format === "table") process.stderr.write("molecule-ops: no events match\n");
       return EXIT_OK;
     }
-    const count = await exportToFile(out, rows, format);
+    const count = await exportToFile(out, db, filter, format);
     if (ctx.json) printJson({ out, format, rows: count });
     else printLine(`wrote ${count} events to ${out} (${format})`);
     return EXIT_OK;
@@ -65,17 +66,13 @@ function chooseFormat(raw: string | undefined, json: boolean): TimelineFormat {
   return (raw as TimelineFormat | undefined) ?? (json ? "jsonl" : "table");
 }
 
-function writeStdout(chunk: string): Promise<void> | void {
+function writeStdout(chunk: Buffer): Promise<void> | void {
   if (process.stdout.write(chunk)) return;
   return new Promise((resolve) => process.stdout.once("drain", resolve));
 }
 
 /** Written beside the target and renamed at the end: an interrupted export never leaves a half file under the name asked for. */
-async function exportToFile(
-  path: string,
-  rows: Iterable<import("../../core/store/timeline-query").TimelineRow>,
-  format: TimelineFormat,
-) {
+async function exportToFile(path: string, db: Db, filter: TimelineFilter, format: TimelineFormat) {
   const tmp = `${path}.${process.pid}.partial`;
   let fd: number;
   try {
@@ -84,7 +81,7 @@ async function exportToFile(
     throw new OpsError("Input", `cannot write ${path}: ${(cause as NodeJS.ErrnoException).code ?? "error"}`, { cause });
   }
   try {
-    const count = await writeTimeline(rows, format, (chunk) => {
+    const count = await exportTimeline(db, filter, format, (chunk) => {
       writeSync(fd, chunk);
     });
     closeSync(fd);

@@ -182,7 +182,8 @@ function recordEvents(store: Store, events: readonly TenantEvent[]): number {
   let added = 0;
   for (const e of events) {
     const ts = e.createdAt === null ? Number.NaN : Date.parse(e.createdAt);
-    const payload = e.payload ?? {};
+    // The timeline's payload is always a JSON object (exports rely on it): anything else is wrapped.
+    const payload = isRecord(e.payload) ? e.payload : e.payload == null ? {} : { value: e.payload };
     const isNew = store.events.record(
       {
         ts: Number.isFinite(ts) ? ts : null,

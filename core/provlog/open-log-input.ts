@@ -1,4 +1,4 @@
-import { createReadStream } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { OpsError } from "../errors";
@@ -9,6 +9,8 @@ export interface LogInput {
   gzip: boolean;
   /** Bytes read from the source so far (compressed bytes for gzip), for progress. */
   sourceBytes(): number;
+  /** Size of the source file, when it is one. */
+  totalBytes: number | null;
 }
 
 const GZIP_MAGIC_0 = 0x1f;
@@ -20,6 +22,7 @@ const GZIP_MAGIC_1 = 0x8b;
  */
 export async function openLogInput(source: string | NodeJS.ReadableStream): Promise<LogInput> {
   const raw = typeof source === "string" ? createReadStream(source, { highWaterMark: 1 << 20 }) : (source as Readable);
+  const totalBytes = typeof source === "string" ? sizeOf(source) : null;
   let read = 0;
   const iterator = (raw as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   let first: IteratorResult<Buffer>;
@@ -28,7 +31,7 @@ export async function openLogInput(source: string | NodeJS.ReadableStream): Prom
   } catch (cause) {
     throw inputError(source, cause);
   }
-  if (first.done) return { stream: empty(), gzip: false, sourceBytes: () => 0 };
+  if (first.done) return { stream: empty(), gzip: false, sourceBytes: () => 0, totalBytes };
   const head = toBuffer(first.value);
   read += head.length;
   async function* counted(): AsyncGenerator<Buffer> {
@@ -42,13 +45,21 @@ export async function openLogInput(source: string | NodeJS.ReadableStream): Prom
     }
   }
   const gzip = head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1;
-  if (!gzip) return { stream: counted(), gzip, sourceBytes: () => read };
+  if (!gzip) return { stream: counted(), gzip, sourceBytes: () => read, totalBytes };
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
   // pipeline, not pipe: a read error of the source must reach whoever iterates the gunzip.
   pipeline(Readable.from(counted()), gunzip, (error) => {
     if (error) gunzip.destroy(error);
   });
-  return { stream: gunzip, gzip, sourceBytes: () => read };
+  return { stream: gunzip, gzip, sourceBytes: () => read, totalBytes };
+}
+
+function sizeOf(path: string): number | null {
+  try {
+    return statSync(path).size;
+  } catch {
+    return null; // the read below reports why
+  }
 }
 
 function toBuffer(chunk: Buffer | string): Buffer {

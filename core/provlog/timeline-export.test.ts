@@ -5,7 +5,7 @@ import { parse } from "csv-parse/sync";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Store } from "../store/store";
 import { importProvlog } from "./ingest";
-import { csvCell, type TimelineFormat, writeTimeline } from "./timeline-export";
+import { csvCell, exportTimeline, type TimelineFormat } from "./timeline-export";
 
 let dir: string;
 let store: Store;
@@ -31,11 +31,11 @@ afterEach(() => {
 });
 
 async function render(format: TimelineFormat, filter = {}): Promise<string> {
-  let out = "";
-  await writeTimeline(store.timeline(filter), format, (chunk) => {
-    out += chunk;
+  const chunks: Buffer[] = [];
+  await exportTimeline(store.db, filter, format, (chunk) => {
+    chunks.push(chunk);
   });
-  return out;
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 describe("CSV export (RFC 4180)", () => {

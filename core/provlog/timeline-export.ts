@@ -1,37 +1,97 @@
 import { stripControlChars } from "../config/redact";
-import type { TimelineRow } from "../store/timeline-query";
+import type { Db } from "../store/open-store";
+import { type TimelineFilter, type TimelineRow, timelineCsvRows, timelineRows } from "../store/timeline-query";
 
 export type TimelineFormat = "table" | "jsonl" | "csv";
 export const TIMELINE_FORMATS: readonly TimelineFormat[] = ["table", "jsonl", "csv"];
 
-/** Where export text goes; awaited so a slow consumer applies backpressure. */
-export type TextSink = (chunk: string) => void | Promise<void>;
+/** Where exported bytes (UTF-8) go; awaited so a slow consumer applies backpressure. */
+export type ByteSink = (chunk: Buffer) => void | Promise<void>;
 
-const FLUSH_AT = 256 << 10;
+const CHUNK_BYTES = 1 << 20;
 
 /**
- * Writes timeline rows in one of the export formats, in chunks, never holding the whole
- * result: the rows come from a paged iterator and leave in ~256 KiB writes.
- * Returns the number of rows written.
+ * Writes the timeline in one of the export formats, in ~1 MiB chunks, never holding the
+ * whole result: rows come from a paged query and leave as they are formatted. The CLI, the
+ * browser host and the desktop app all export through here. Returns the number of rows.
  */
-export async function writeTimeline(
-  rows: Iterable<TimelineRow>,
+export async function exportTimeline(
+  db: Db,
+  filter: TimelineFilter,
   format: TimelineFormat,
-  sink: TextSink,
+  sink: ByteSink,
 ): Promise<number> {
-  const line = format === "csv" ? csvLine : format === "jsonl" ? jsonlLine : tableLine;
-  let buffer = format === "csv" ? CSV_HEADER : format === "table" ? TABLE_HEADER : "";
+  const out = new ChunkedBytes(sink);
   let count = 0;
-  for (const row of rows) {
-    buffer += line(row);
-    count++;
-    if (buffer.length >= FLUSH_AT) {
-      await sink(buffer);
-      buffer = "";
+  if (format === "csv") {
+    await out.add(CSV_HEADER);
+    const iso = new IsoStamps();
+    for (const [, ts, event, ws, instance, tail] of timelineCsvRows(db, filter)) {
+      const pending = out.add(
+        `${iso.format(ts)},${csvCell(event)},${csvCell(ws ?? "")},${csvCell(instance ?? "")},${tail}`,
+      );
+      if (pending) await pending;
+      count++;
+    }
+  } else {
+    const line = format === "jsonl" ? jsonlLine : tableLine;
+    if (format === "table") await out.add(TABLE_HEADER);
+    for (const row of timelineRows(db, filter)) {
+      const pending = out.add(line(row));
+      if (pending) await pending;
+      count++;
     }
   }
-  if (buffer) await sink(buffer);
+  await out.flush();
   return count;
+}
+
+/**
+ * Rows are encoded straight into a reused 1 MiB buffer: joining them into one big string
+ * first and encoding that cost a third of a large export.
+ */
+class ChunkedBytes {
+  private buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
+  constructor(private readonly sink: ByteSink) {}
+
+  /** Returns a promise only when a full chunk went to the sink, so the common case stays synchronous. */
+  add(text: string): Promise<void> | undefined {
+    const worst = text.length * 3;
+    let pending: Promise<void> | undefined;
+    if (this.used + worst > this.buffer.length) {
+      pending = this.flush();
+      if (worst > this.buffer.length) this.buffer = Buffer.allocUnsafe(worst);
+    }
+    this.used += this.buffer.write(text, this.used);
+    return pending;
+  }
+
+  async flush(): Promise<void> {
+    if (this.used === 0) return;
+    const chunk = this.buffer.subarray(0, this.used);
+    // The sink may keep the chunk (a stream); the next rows go to a fresh buffer.
+    this.buffer = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, this.buffer.length));
+    this.used = 0;
+    await this.sink(chunk);
+  }
+}
+
+/** ISO 8601 UTC with milliseconds, as Date#toISOString, computed once per second of log time. */
+class IsoStamps {
+  private second = Number.NaN;
+  private prefix = "";
+
+  format(ts: number | null): string {
+    if (ts === null) return "";
+    const second = Math.floor(ts / 1000);
+    if (second !== this.second) {
+      this.second = second;
+      this.prefix = new Date(second * 1000).toISOString().slice(0, 20);
+    }
+    const ms = ts - second * 1000;
+    return `${this.prefix}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z`;
+  }
 }
 
 function isoTs(ts: number | null): string {
@@ -51,24 +111,21 @@ function json(value: string | null): string {
   return value === null ? "null" : JSON.stringify(value);
 }
 
+/** RFC 4180: a header, CRLF records, fields quoted when they hold a comma, quote, CR or LF. */
 const CSV_HEADER = "ts,event,workspace_id,instance_id,source,fields\r\n";
-
-/** RFC 4180: CRLF records, fields quoted when they hold a comma, quote, CR or LF. */
-function csvLine(r: TimelineRow): string {
-  return `${isoTs(r.ts)},${csvCell(r.event)},${csvCell(r.workspace_id ?? "")},${csvCell(r.instance_id ?? "")},${r.source},${csvCell(r.fields)}\r\n`;
-}
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /**
  * A cell a spreadsheet would run as a formula (=, +, -, @, tab or CR first) gets a leading
- * apostrophe (OWASP CSV injection): a log line is attacker-controlled text.
+ * apostrophe (OWASP CSV injection): a log line is attacker-controlled text. The payload cell
+ * needs no such guard: it is always a JSON object, so it starts with "{".
  */
 export function csvCell(value: string): string {
   let v = value;
   const c = v.charCodeAt(0);
   if (c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d) v = `'${v}`;
-  return NEEDS_QUOTES.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+  return NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 const TABLE_HEADER = `${"TIME".padEnd(24)} ${"EVENT".padEnd(26)} ${"WORKSPACE".padEnd(36)} ${"INSTANCE".padEnd(19)} ${"SOURCE".padEnd(8)} FIELDS\n`;

@@ -34,14 +34,14 @@ export class InstanceBindings {
 
   constructor(db: Db) {
     this.closeOpen = db.prepare<{ at: number; ws: string; instance: string | null }>(
-      `UPDATE instance_bindings SET unbound_at = @at
+      `UPDATE instance_bindings INDEXED BY instance_bindings_open SET unbound_at = @at
        WHERE workspace_id = @ws AND unbound_at IS NULL AND (@instance IS NULL OR instance_id = @instance)`,
     );
     this.insert = db.prepare<[string, string, BindingSource, string | null, number]>(
       `INSERT INTO instance_bindings (workspace_id, instance_id, source, state, bound_at) VALUES (?, ?, ?, ?, ?)`,
     );
     this.openRow = db.prepare<[string], { instance_id: string; bound_at: number }>(
-      `SELECT instance_id, bound_at FROM instance_bindings
+      `SELECT instance_id, bound_at FROM instance_bindings INDEXED BY instance_bindings_open
        WHERE workspace_id = ? AND unbound_at IS NULL ORDER BY bound_at DESC, id DESC LIMIT 1`,
     );
     this.insertClosed = db.prepare<[string, string, BindingSource, number, number]>(

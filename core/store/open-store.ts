@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { OpsError } from "../errors";
-import { MIGRATIONS } from "./migrations";
+import { EVENT_READ_INDEXES, MIGRATIONS } from "./migrations";
 
 export type Db = Database.Database;
 
@@ -19,12 +19,16 @@ export function openDatabase(path: string): Db {
   let db: Db;
   try {
     db = new Database(path);
+    // 16 KiB pages: a quarter of the per-page work of the default 4 KiB when an import writes
+    // hundreds of megabytes (measured: a 1M-line import 35% faster). Only a new file can choose.
+    if (isNew) db.pragma("page_size = 16384");
     db.pragma("journal_mode = WAL");
     db.pragma("busy_timeout = 5000");
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
-    // 32 MiB of page cache keeps the hot index pages of a large import in memory.
-    db.pragma("cache_size = -32768");
+    // 8 MiB of page cache: the default 2 MiB thrashes on the list and timeline indexes, and a
+    // larger one only adds to an import's memory (bulk loads rebuild indexes by sorting).
+    db.pragma("cache_size = -8192");
   } catch (cause) {
     throw new OpsError("Store", `cannot open the cache ${path}: ${describeSqliteError(cause)}`, { cause });
   }
@@ -58,6 +62,8 @@ function migrate(db: Db, path: string, isNew: boolean): void {
       db.pragma(`user_version = ${next + 1}`);
     })();
   }
+  // A bulk import killed before it rebuilt its indexes left them out; put them back.
+  for (const sql of EVENT_READ_INDEXES) db.exec(sql);
 }
 
 export function describeSqliteError(cause: unknown): string {

@@ -1,5 +1,5 @@
 import type { Db } from "./open-store";
-import type { EventSource } from "./timeline-events";
+import { type EventSource, NO_STAMP } from "./timeline-events";
 
 export interface TimelineFilter {
   workspaceId?: string;
@@ -24,14 +24,43 @@ export interface TimelineRow {
   marshal_error: number;
 }
 
+/**
+ * A CSV-bound row as an array: [id, ts, event, workspace_id, instance_id, tail], where tail is
+ * `source,"fields"` + CRLF with the payload's quotes already doubled by SQLite (RFC 4180).
+ * Doubling quotes in C instead of JS halves the time of a large export.
+ */
+export type CsvTimelineRow = [number, number | null, string, string | null, string | null, string];
+
 const PAGE = 5000;
+const ROW_COLUMNS = "id, ts, event, workspace_id, instance_id, fields, source, marshal_error";
+const CSV_COLUMNS = `id, ts, event, workspace_id, instance_id, source || ',"' || replace(fields, '"', '""') || '"' || char(13, 10)`;
 
 /**
  * The timeline, oldest first (records without a stamp first, in file order), read in pages
- * by keyset over (ts, id), which the (workspace_id, ts) and (ts, …) indexes serve in order,
- * so an export of millions of rows never holds them all and never re-scans.
+ * by keyset over (ts, id), which the (workspace_id, ts) and (ts) indexes serve in order, so
+ * an export of millions of rows never holds them all and never re-scans.
  */
 export function* timelineRows(db: Db, filter: TimelineFilter): Generator<TimelineRow> {
+  for (const row of pages<TimelineRow>(db, filter, ROW_COLUMNS, false, (r) => [r.ts!, r.id])) {
+    if (row.ts === NO_STAMP) row.ts = null;
+    yield row;
+  }
+}
+
+export function* timelineCsvRows(db: Db, filter: TimelineFilter): Generator<CsvTimelineRow> {
+  for (const row of pages<CsvTimelineRow>(db, filter, CSV_COLUMNS, true, (r) => [r[1]!, r[0]])) {
+    if (row[1] === NO_STAMP) row[1] = null;
+    yield row;
+  }
+}
+
+function* pages<R>(
+  db: Db,
+  filter: TimelineFilter,
+  columns: string,
+  raw: boolean,
+  keyOf: (row: R) => [number, number],
+): Generator<R> {
   const where: string[] = ["(ts, id) > (@afterTs, @afterId)"];
   const params: Record<string, unknown> = {};
   if (filter.workspaceId !== undefined) {
@@ -54,18 +83,19 @@ export function* timelineRows(db: Db, filter: TimelineFilter): Generator<Timelin
       params[`e${i}`] = e;
     });
   }
-  const page = db.prepare<Record<string, unknown>, TimelineRow & { key: number }>(
-    `SELECT id, nullif(ts, -1) AS ts, ts AS key, event, workspace_id, instance_id, fields, source, marshal_error
-     FROM events WHERE ${where.join(" AND ")} ORDER BY ts, id LIMIT ${PAGE}`,
-  );
+  // No column alias may be named ts: ORDER BY would bind to it and sort every page in full.
+  const page = db
+    .prepare<Record<string, unknown>, R>(
+      `SELECT ${columns} FROM events WHERE ${where.join(" AND ")} ORDER BY ts, id LIMIT ${PAGE}`,
+    )
+    .raw(raw);
   let afterTs = Number.MIN_SAFE_INTEGER;
   let afterId = 0;
   for (;;) {
     const rows = page.all({ ...params, afterTs, afterId });
-    for (const row of rows) yield row;
+    if (rows.length === 0) return;
+    [afterTs, afterId] = keyOf(rows[rows.length - 1]!);
+    yield* rows;
     if (rows.length < PAGE) return;
-    const last = rows[rows.length - 1]!;
-    afterTs = last.key;
-    afterId = last.id;
   }
 }
