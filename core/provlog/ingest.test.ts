@@ -168,6 +168,13 @@ describe("deduplication", () => {
     expect(timeline()).toHaveLength(3);
   });
 
+  it("identical records without a stamp, far apart, are both kept, and a re-import still adds nothing", async () => {
+    const bare = `evt: restart.pre_stop {"backend":"cp","workspace_id":"${WS}"}`;
+    const path = file("bare.log", [bare, started("2026/05/05 12:30:12", I1), "noise", bare].join("\n"));
+    expect(await importProvlog(store, path)).toMatchObject({ events: 3, added: 3 });
+    expect(await importProvlog(store, path)).toMatchObject({ events: 3, added: 0, duplicates: 3 });
+  });
+
   it("an overlapping rotated log adds only its new records", async () => {
     const a = [started("2026/05/05 12:30:11", I1), stopped("2026/05/05 12:30:20", I1)];
     const b = [stopped("2026/05/05 12:30:20", I1), started("2026/05/05 12:30:30", I2)];

@@ -79,9 +79,11 @@ export async function importProvlog(
   let batch: TimelineEvent[] = [];
   let identities: string[] = [];
   // Identical records within one second are distinct occurrences (Go stamps have no
-  // fraction); counting them per timestamp keeps both and still dedups a re-import.
+  // fraction); counting them per timestamp keeps both and still dedups a re-import. Records
+  // without a stamp are counted over the whole file, since nothing else tells them apart.
   let windowTs: number | null | undefined;
   let seen = new Map<string, number>();
+  const seenUnstamped = new Map<string, number>();
 
   const learner = new BindingLearner(store.bindings);
   const flush = store.db.transaction((events: TimelineEvent[], ids: string[]) => {
@@ -153,13 +155,14 @@ export async function importProvlog(
           source: "provlog",
           marshalError: parsed.marshalError !== undefined,
         };
-        if (ts !== windowTs) {
+        if (ts !== windowTs && ts !== null) {
           windowTs = ts;
           seen = new Map();
         }
+        const counts = ts === null ? seenUnstamped : seen;
         const base = recordIdentity(event);
-        const occurrence = seen.get(base) ?? 0;
-        seen.set(base, occurrence + 1);
+        const occurrence = counts.get(base) ?? 0;
+        counts.set(base, occurrence + 1);
         batch.push(event);
         identities.push(occurrence === 0 ? base : recordIdentity(event, occurrence));
         if (batch.length >= batchSize) {

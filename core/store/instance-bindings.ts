@@ -31,6 +31,7 @@ export class InstanceBindings {
   private readonly history;
   private readonly openRow;
   private readonly insertClosed;
+  private readonly known;
 
   constructor(db: Db) {
     this.closeOpen = db.prepare<{ at: number; ws: string; instance: string | null }>(
@@ -48,6 +49,11 @@ export class InstanceBindings {
       `INSERT INTO instance_bindings (workspace_id, instance_id, source, state, bound_at, unbound_at)
        VALUES (?, ?, ?, NULL, ?, ?)`,
     );
+    this.known = db
+      .prepare<[string, string], number>(
+        "SELECT 1 FROM instance_bindings WHERE instance_id = ? AND workspace_id = ? LIMIT 1",
+      )
+      .pluck();
     this.history = db.prepare<[string], BindingRow>(
       `SELECT workspace_id, instance_id, source, state, bound_at, unbound_at FROM instance_bindings
        WHERE workspace_id = ? ORDER BY bound_at, id`,
@@ -63,6 +69,11 @@ export class InstanceBindings {
   bind(workspaceId: string, instanceId: string, source: BindingSource, state: string | null, at: number): void {
     this.closeOpen.run({ at, ws: workspaceId, instance: null });
     this.insert.run(workspaceId, instanceId, source, state, at);
+  }
+
+  /** Whether this instance was ever bound to this workspace. */
+  isKnown(workspaceId: string, instanceId: string): boolean {
+    return this.known.get(instanceId, workspaceId) !== undefined;
   }
 
   /** The open binding with the time it began, or null. */
