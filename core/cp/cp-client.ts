@@ -1,11 +1,11 @@
-import { Agent, type Dispatcher, request } from "undici";
+import { Agent, type Dispatcher } from "undici";
 import { type CpConfig, cpSecrets } from "../config/cp-config";
 import { redactSecrets, stripControlChars } from "../config/redact";
 import { OpsError, type OpsErrorCode } from "../errors";
+import { exchange } from "../http/exchange";
+import { parseFirstJsonValue } from "../http/first-json-value";
 import type { CpLedger } from "./cp-ledger";
 import { isEc2InstanceId } from "./ec2-instance-id";
-import { parseFirstJsonValue } from "./first-json-value";
-import { discardBody, readCapped } from "./read-capped";
 
 /** Start and status answers are small JSON; an unbounded read could be turned into a log-flood or OOM. */
 const SMALL_BODY_CAP = 64 << 10;
@@ -103,14 +103,14 @@ export class CpClient {
       env: req.env ?? {},
     };
     const res = await this.send("provision", "POST", "/cp/workspaces/provision", opts, JSON.stringify(payload));
-    const body = await this.readBody(res, SMALL_BODY_CAP, opts);
+    const body = await res.read(SMALL_BODY_CAP);
     const parsed = parseFirstJsonValue(body.toString("utf8"));
     const fields = parsed.ok && isRecord(parsed.value) ? parsed.value : {};
-    if (res.statusCode !== 201) {
+    if (res.status !== 201) {
       const structured = typeof fields.error === "string" && fields.error !== "" ? this.safeText(fields.error) : "";
       const msg = structured || `<unstructured body, ${body.length} bytes>`;
-      throw new OpsError(codeForStatus(res.statusCode), `provision failed (${res.statusCode}): ${msg}`, {
-        status: res.statusCode,
+      throw new OpsError(codeForStatus(res.status), `provision failed (${res.status}): ${msg}`, {
+        status: res.status,
       });
     }
     const instanceId = typeof fields.instance_id === "string" ? fields.instance_id : "";
@@ -153,15 +153,15 @@ export class CpClient {
     this.requireBackend();
     const path = `/cp/workspaces/${encodeURIComponent(workspaceId)}?${new URLSearchParams({ instance_id: instanceId })}`;
     const res = await this.send("provision", "DELETE", path, opts);
-    if (res.statusCode < 200 || res.statusCode >= 300) {
-      const excerpt = this.safeText((await this.readBody(res, STOP_EXCERPT_CAP, opts)).toString("utf8")).trim();
+    if (res.status < 200 || res.status >= 300) {
+      const excerpt = this.safeText((await res.read(STOP_EXCERPT_CAP)).toString("utf8")).trim();
       throw new OpsError(
-        codeForStatus(res.statusCode),
-        `stop ${workspaceId}: unexpected ${res.statusCode}${excerpt ? `: ${excerpt}` : ""}`,
-        { status: res.statusCode },
+        codeForStatus(res.status),
+        `stop ${workspaceId}: unexpected ${res.status}${excerpt ? `: ${excerpt}` : ""}`,
+        { status: res.status },
       );
     }
-    await this.readBody(res, SMALL_BODY_CAP, opts);
+    await res.read(SMALL_BODY_CAP);
     try {
       this.ledger.recordStopped({ workspaceId, instanceId, at: this.now() });
     } catch (cause) {
@@ -195,14 +195,14 @@ export class CpClient {
     try {
       const path = `/cp/workspaces/${encodeURIComponent(workspaceId)}/status?${new URLSearchParams({ instance_id: instanceId })}`;
       const res = await this.send("provision", "GET", path, opts);
-      if (res.statusCode < 200 || res.statusCode >= 300) {
+      if (res.status < 200 || res.status >= 300) {
         // The body is not read into the error: CP 5xx bodies may echo headers, bearer included.
-        discardBody(res.body);
-        throw new OpsError(codeForStatus(res.statusCode), `status: unexpected ${res.statusCode}`, {
-          status: res.statusCode,
+        res.discard();
+        throw new OpsError(codeForStatus(res.status), `status: unexpected ${res.status}`, {
+          status: res.status,
         });
       }
-      const parsed = parseFirstJsonValue((await this.readBody(res, SMALL_BODY_CAP, opts)).toString("utf8"));
+      const parsed = parseFirstJsonValue((await res.read(SMALL_BODY_CAP)).toString("utf8"));
       if (!parsed.ok) throw new OpsError("Decode", `status: decode: ${parsed.reason}`);
       const state = isRecord(parsed.value) ? parsed.value.state : undefined;
       // A 2xx without a state is a broken CP, not a stopped instance: an empty state once made
@@ -226,13 +226,13 @@ export class CpClient {
       `/cp/admin/workspaces/${encodeURIComponent(workspaceId)}/console`,
       opts,
     );
-    if (res.statusCode < 200 || res.statusCode >= 300) {
-      discardBody(res.body);
-      throw new OpsError(codeForStatus(res.statusCode), `console: unexpected ${res.statusCode}`, {
-        status: res.statusCode,
+    if (res.status < 200 || res.status >= 300) {
+      res.discard();
+      throw new OpsError(codeForStatus(res.status), `console: unexpected ${res.status}`, {
+        status: res.status,
       });
     }
-    const parsed = parseFirstJsonValue((await this.readBody(res, CONSOLE_BODY_CAP, opts)).toString("utf8"));
+    const parsed = parseFirstJsonValue((await res.read(CONSOLE_BODY_CAP)).toString("utf8"));
     if (!parsed.ok) {
       throw new OpsError(
         "Decode",
@@ -261,47 +261,16 @@ export class CpClient {
     return headers;
   }
 
-  private async send(
-    family: RouteFamily,
-    method: "GET" | "POST" | "DELETE",
-    path: string,
-    opts: CallOptions,
-    body?: string,
-  ) {
+  private send(family: RouteFamily, method: "GET" | "POST" | "DELETE", path: string, opts: CallOptions, body?: string) {
     const config = this.requireBackend();
-    const headers: Record<string, string> = {
-      ...this.headersFor(family),
-      accept: "application/json",
-      "user-agent": "molecule-ops",
-    };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const deadline = AbortSignal.timeout(this.timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline;
-    try {
-      return await request(config.baseUrl + path, { method, headers, body, signal, dispatcher: this.dispatcher });
-    } catch (error) {
-      throw this.transportError(error, deadline, opts.signal);
-    }
-  }
-
-  private async readBody(res: Dispatcher.ResponseData, cap: number, opts: CallOptions): Promise<Buffer> {
-    try {
-      return await readCapped(res.body, cap);
-    } catch (error) {
-      throw this.transportError(error, null, opts.signal);
-    }
-  }
-
-  private transportError(error: unknown, deadline: AbortSignal | null, user: AbortSignal | undefined): OpsError {
-    if (error instanceof OpsError) return error;
-    if (user?.aborted) return new OpsError("Cancelled", "cancelled", { cause: error });
-    if (deadline?.aborted || isTimeoutError(error)) {
-      return new OpsError("Timeout", `no answer from the control plane within ${Math.round(this.timeoutMs / 1000)} s`, {
-        cause: error,
-      });
-    }
-    return new OpsError("Transport", `control plane unreachable: ${this.safeText(transportReason(error))}`, {
-      cause: error,
+    return exchange(config.baseUrl + path, {
+      method,
+      headers: this.headersFor(family),
+      ...(body === undefined ? {} : { body }),
+      timeoutMs: this.timeoutMs,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      dispatcher: this.dispatcher,
+      peer: "control plane",
     });
   }
 
@@ -362,19 +331,4 @@ function messageOf(error: unknown): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isTimeoutError(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return code === "UND_ERR_CONNECT_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT";
-}
-
-/** The system error code (ECONNREFUSED, ECONNRESET…) says what happened without any payload. */
-function transportReason(error: unknown): string {
-  const e = error as { code?: string; cause?: { code?: string }; message?: string } | null;
-  const code = e?.cause?.code ?? e?.code;
-  if (code === "ECONNREFUSED") return "connection refused";
-  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "connection reset";
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host not found";
-  return code ?? e?.message ?? "unknown error";
 }

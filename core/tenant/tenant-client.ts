@@ -1,8 +1,8 @@
-import { Agent, type Dispatcher, request } from "undici";
+import { Agent, type Dispatcher } from "undici";
 import { redactSecrets, stripControlChars } from "../config/redact";
-import { parseFirstJsonValue } from "../cp/first-json-value";
-import { discardBody, readCapped } from "../cp/read-capped";
 import { OpsError } from "../errors";
+import { exchange } from "../http/exchange";
+import { parseFirstJsonValue } from "../http/first-json-value";
 import { type TenantConfig, tenantSecrets } from "./tenant-config";
 import {
   isRecord,
@@ -11,7 +11,6 @@ import {
   type TenantEvent,
   type TenantWorkspace,
 } from "./tenant-records";
-import { transportFailure } from "./transport-failure";
 
 /** A tenant lists every workspace in one answer; 10,000 rich rows fit well under this. */
 export const WORKSPACE_LIST_CAP = 64 << 20;
@@ -195,45 +194,29 @@ export class TenantClient {
     opts: CallOptions,
     body?: string,
   ): Promise<unknown> {
-    const headers: Record<string, string> = {
-      ...this.headers(),
-      accept: "application/json",
-      "user-agent": "molecule-ops",
-    };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const deadline = AbortSignal.timeout(this.timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline;
-    try {
-      const res = await request(this.config.baseUrl + path, {
-        method,
-        headers,
-        body,
-        signal,
-        dispatcher: this.dispatcher,
-      });
-      if (res.statusCode < 200 || res.statusCode >= 300) {
-        discardBody(res.body);
-        throw this.statusError(op, res.statusCode);
-      }
-      // One byte past the cap tells "exactly at the cap" from "larger than the cap".
-      const bytes = await readCapped(res.body, cap + 1);
-      if (bytes.length > cap) {
-        throw new OpsError("Decode", `${describe(op)}: the answer is larger than ${formatBytes(cap)}`, {
-          status: res.statusCode,
-        });
-      }
-      const parsed = parseFirstJsonValue(bytes.toString("utf8"));
-      if (!parsed.ok)
-        throw new OpsError("Decode", `${describe(op)}: decode: ${parsed.reason}`, { status: res.statusCode });
-      return parsed.value;
-    } catch (error) {
-      throw transportFailure(error, {
-        peer: "tenant platform",
-        timeoutMs: this.timeoutMs,
-        deadline,
-        user: opts.signal,
+    const res = await exchange(this.config.baseUrl + path, {
+      method,
+      headers: this.headers(),
+      ...(body === undefined ? {} : { body }),
+      timeoutMs: this.timeoutMs,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      dispatcher: this.dispatcher,
+      peer: "tenant platform",
+    });
+    if (res.status < 200 || res.status >= 300) {
+      res.discard();
+      throw this.statusError(op, res.status);
+    }
+    // One byte past the cap tells "exactly at the cap" from "larger than the cap".
+    const bytes = await res.read(cap + 1);
+    if (bytes.length > cap) {
+      throw new OpsError("Decode", `${describe(op)}: the answer is larger than ${formatBytes(cap)}`, {
+        status: res.status,
       });
     }
+    const parsed = parseFirstJsonValue(bytes.toString("utf8"));
+    if (!parsed.ok) throw new OpsError("Decode", `${describe(op)}: decode: ${parsed.reason}`, { status: res.status });
+    return parsed.value;
   }
 
   /** A status and a short reason; the body is never read into it (it may echo our headers). */

@@ -1,3 +1,4 @@
+import { envValue, parseBaseUrl } from "../config/base-url";
 import { OpsError } from "../errors";
 
 /** Tenant platform settings, read from the environment names of SPEC §3. */
@@ -12,38 +13,16 @@ export interface TenantConfig {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Go's os.Getenv semantics, as in cp-config: unset and empty are the same thing. */
-function read(env: Env, name: string): string {
-  const value = env[name];
-  return value === undefined ? "" : value;
-}
-
 export function readTenantConfig(env: Env = process.env): TenantConfig {
-  const rawUrl = read(env, "MOLECULE_TENANT_URL");
+  const rawUrl = envValue(env, "MOLECULE_TENANT_URL");
   if (!rawUrl) {
     throw new OpsError(
       "Config",
       "MOLECULE_TENANT_URL is not set: it is the base URL of the tenant platform whose workspaces to read",
     );
   }
-  let parsed: URL;
-  try {
-    parsed = new URL(rawUrl);
-  } catch {
-    throw new OpsError("Config", "MOLECULE_TENANT_URL is not a valid URL");
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new OpsError("Config", "MOLECULE_TENANT_URL must be an http(s) URL");
-  }
-  if (parsed.username || parsed.password) {
-    // Credentials in a URL end up in logs and error messages; ADMIN_TOKEN is where they belong.
-    throw new OpsError("Config", "MOLECULE_TENANT_URL must not contain credentials");
-  }
-  if (parsed.search || parsed.hash) {
-    // Paths are appended to the base; a query (often a token) would be lost or leak into logs.
-    throw new OpsError("Config", "MOLECULE_TENANT_URL must not contain a query or a fragment");
-  }
-  const orgId = read(env, "MOLECULE_ORG_ID");
+  const baseUrl = parseBaseUrl(rawUrl, "MOLECULE_TENANT_URL");
+  const orgId = envValue(env, "MOLECULE_ORG_ID");
   if (!orgId) {
     throw new OpsError(
       "Config",
@@ -51,8 +30,8 @@ export function readTenantConfig(env: Env = process.env): TenantConfig {
     );
   }
   return {
-    baseUrl: parsed.toString().replace(/\/+$/, ""),
-    adminToken: read(env, "ADMIN_TOKEN"),
+    baseUrl,
+    adminToken: envValue(env, "ADMIN_TOKEN"),
     orgId,
   };
 }

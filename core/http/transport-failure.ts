@@ -5,9 +5,6 @@ import { OpsError } from "../errors";
  * (SPEC §2 "every request cancellable", §5 "no secrets in errors"): the caller's abort is
  * Cancelled, our deadline is Timeout, anything else is Transport named by its system code
  * only, never by a message that could carry a URL or a payload.
- *
- * The CP client keeps private copies of these rules; this module is the shared home they can
- * move to (core/cp is not edited from here).
  */
 export interface FailureContext {
   /** Who did not answer, for the message: "tenant platform", "control plane". */
