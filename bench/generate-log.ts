@@ -10,6 +10,7 @@
 import { once } from "node:events";
 import { createWriteStream, realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { RUNTIMES } from "../core/tenant/vocabulary";
 import { SeededRandom } from "./seeded-random";
 
 /** Bumped whenever the output for a given seed changes, so stale cached logs are regenerated. */
@@ -55,18 +56,6 @@ interface Workspace {
   instanceId: string | null;
 }
 
-const RUNTIMES = [
-  "langgraph",
-  "claude-code",
-  "openclaw",
-  "crewai",
-  "autogen",
-  "deepagents",
-  "hermes",
-  "codex",
-  "gemini-cli",
-  "external",
-] as const;
 const TEMPLATES = [
   "langgraph-starter",
   "claude-code-default",

@@ -1,17 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { type Sim, startSim } from "./index";
-import { adminHeaders, call, FAST, provisionBody, provisionHeaders, tenantHeaders } from "./test-support";
+import { describe, expect, it } from "vitest";
+import { adminHeaders, call, provisionBody, provisionHeaders, tenantHeaders, useSims } from "./test-support";
 
-let sims: Sim[] = [];
-async function sim(options: Parameters<typeof startSim>[0] = {}): Promise<Sim> {
-  const started = await startSim({ timing: FAST, ...options });
-  sims.push(started);
-  return started;
-}
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.close()));
-  sims = [];
-});
+const sim = useSims();
 
 describe("CP provision routes (SPEC §2: Bearer <provision secret> + X-Molecule-Admin-Token)", () => {
   it("rejects a missing or wrong bearer or a missing admin token with 401 unauthorized", async () => {

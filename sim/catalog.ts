@@ -1,29 +1,8 @@
-/** The vocabularies of SPEC §3, as the tenant platform uses them. */
-export const SPEC_STATUSES = [
-  "provisioning",
-  "online",
-  "offline",
-  "degraded",
-  "failed",
-  "removed",
-  "paused",
-  "hibernating",
-  "hibernated",
-  "awaiting_agent",
-] as const;
+import { RUNTIMES, WORKSPACE_STATUSES } from "../core/tenant/vocabulary";
 
-export const RUNTIMES = [
-  "langgraph",
-  "claude-code",
-  "openclaw",
-  "crewai",
-  "autogen",
-  "deepagents",
-  "hermes",
-  "codex",
-  "gemini-cli",
-  "external",
-] as const;
+export { RUNTIMES };
+/** The vocabularies of SPEC §3, as the tenant platform uses them. */
+export const SPEC_STATUSES = WORKSPACE_STATUSES;
 
 /** A status the SPEC does not list: the platform's taxonomy grows, and clients must show it as itself. */
 export const UNKNOWN_STATUS = "quarantined";

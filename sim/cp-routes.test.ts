@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CRASH_MARKER } from "./boot-console";
-import { type Sim, startSim } from "./index";
-import { adminHeaders, call, FAST, provisionBody, provisionHeaders } from "./test-support";
+import type { Sim } from "./index";
+import { adminHeaders, call, FAST, provisionBody, provisionHeaders, useSims } from "./test-support";
 
-let sims: Sim[] = [];
-async function sim(options: Parameters<typeof startSim>[0] = {}): Promise<Sim> {
-  const started = await startSim({ timing: FAST, ...options });
-  sims.push(started);
-  return started;
-}
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.close()));
-  sims = [];
-});
+const sim = useSims();
 
 async function provision(s: Sim, workspaceId: string, extra: Record<string, unknown> = {}) {
   return call(s, "POST", "/cp/workspaces/provision", {

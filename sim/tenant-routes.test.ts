@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { RUNTIMES, SPEC_STATUSES, UNKNOWN_STATUS } from "./catalog";
-import { type Sim, type SimEvent, startSim, type TenantWorkspace } from "./index";
+import type { Sim, SimEvent, TenantWorkspace } from "./index";
 import { LOG_TAIL_BYTES } from "./state";
-import { call, FAST, tenantHeaders } from "./test-support";
+import { call, tenantHeaders, useSims } from "./test-support";
 
-let sims: Sim[] = [];
-async function sim(options: Parameters<typeof startSim>[0] = {}): Promise<Sim> {
-  const started = await startSim({ timing: FAST, ...options });
-  sims.push(started);
-  return started;
-}
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.close()));
-  sims = [];
-});
+const sim = useSims();
 
 const get = (s: Sim, path: string) => call(s, "GET", path, { headers: tenantHeaders(s) });
 const post = (s: Sim, path: string, body?: unknown) => call(s, "POST", path, { headers: tenantHeaders(s), body });

@@ -2,10 +2,26 @@
  * Helpers for the sim's own tests: real HTTP against a real sim, headers built the way the
  * seed's CPProvisioner builds them (SPEC §2) and the way the console calls the tenant (§3).
  */
-import type { Sim } from "./start-sim";
+import { afterEach } from "vitest";
+import type { SimOptions } from "./options";
+import { type Sim, startSim } from "./start-sim";
 
 /** Short state-machine delays so a whole lifecycle fits in a test. */
 export const FAST = { pendingMs: 40, stoppingMs: 40, provisioningMs: 120 };
+
+/** A sim factory for a test file: each sim starts FAST and is closed after each test. */
+export function useSims(): (options?: SimOptions) => Promise<Sim> {
+  let sims: Sim[] = [];
+  afterEach(async () => {
+    await Promise.all(sims.map((s) => s.close()));
+    sims = [];
+  });
+  return async (options = {}) => {
+    const started = await startSim({ timing: FAST, ...options });
+    sims.push(started);
+    return started;
+  };
+}
 
 export function provisionHeaders(sim: Sim): Record<string, string> {
   return {
