@@ -125,6 +125,29 @@ describe("molecule-ops against the emulator", () => {
     expect(JSON.parse(s.stdout).instance_id).toBe(instance);
   });
 
+  it("keeps each console read and shows the last one offline with --cached", async () => {
+    const cache = db();
+    const ws = sim.state.addWorkspace({ status: "offline" });
+    await runCli(["provision", ws.id, "--runtime", "codex", "--tier", "1", "--yes", "--db", cache], env);
+    const none = await runCli(["console", ws.id, "--cached", "--db", cache], env);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no console of .* has been read yet/);
+    const live = await runCli(["console", ws.id, "--json", "--db", cache], env);
+    const read = JSON.parse(live.stdout);
+    sim.faults.set("cp.console", { kind: "status", status: 503 }, { times: 1 });
+    const failed = await runCli(["console", ws.id, "--db", cache], env);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(/console: unexpected 503 \(a copy read .* is cached: add --cached\)/);
+    // Offline: no CP configured at all.
+    const cached = await runCli(["console", ws.id, "--cached", "--json", "--db", cache], {});
+    expect(cached.code).toBe(0);
+    expect(JSON.parse(cached.stdout)).toEqual({
+      workspace_id: ws.id,
+      output: read.output,
+      fetched_at: read.fetched_at,
+    });
+  });
+
   it("console failures and black holes end with exit 2 within --timeout", async () => {
     const ws = sim.state.workspaces()[0]!;
     sim.faults.set("cp.console", { kind: "blackhole" }, { times: 1 });

@@ -8,24 +8,49 @@ import type { Command } from "./command";
 
 export const consoleCommand: Command = {
   name: "console",
-  usage: "console <id> [--out F] [--json]",
-  summary: "Print (or save) the EC2 serial console of the workspace, read through the CP",
-  flags: { out: { type: "string" } },
+  usage: "console <id> [--out F] [--cached] [--json]",
+  summary: "Print (or save) the EC2 serial console, read through the CP; --cached shows the last one offline",
+  flags: { out: { type: "string" }, cached: { type: "boolean" } },
   async run(ctx: CommandContext) {
     const workspaceId = workspaceIdArg(ctx.parsed, "console");
+    const store = ctx.openStore();
+    let output: string;
+    let fetchedAt: number;
+    if (ctx.parsed.flags.cached === true) {
+      // SPEC §1: reviewable offline. The snapshot says when it was read.
+      const snapshot = store.latestConsoleSnapshot(workspaceId);
+      if (!snapshot) throw new OpsError("NotFound", `no console of ${workspaceId} has been read yet`);
+      ({ output, fetchedAt } = snapshot);
+    } else {
+      try {
+        output = await ctx.cpClient().console(workspaceId);
+      } catch (error) {
+        const snapshot = error instanceof OpsError ? store.latestConsoleSnapshot(workspaceId) : null;
+        if (snapshot && error instanceof OpsError) {
+          const when = new Date(snapshot.fetchedAt).toISOString();
+          throw new OpsError(error.code, `${error.message} (a copy read ${when} is cached: add --cached)`, {
+            cause: error,
+          });
+        }
+        throw error;
+      }
+      fetchedAt = Date.now();
+      store.recordConsoleSnapshot(workspaceId, store.resolveInstanceId(workspaceId), output, fetchedAt);
+    }
+    const fetched = new Date(fetchedAt).toISOString();
     const out = stringFlag(ctx.parsed, "out");
-    const output = await ctx.cpClient().console(workspaceId);
     if (out !== undefined) {
       writeAtomically(out, output);
       const bytes = Buffer.byteLength(output);
-      if (ctx.json) printJson({ workspace_id: workspaceId, out, bytes });
-      else printLine(`wrote ${bytes} bytes of console output to ${out}`);
+      if (ctx.json) printJson({ workspace_id: workspaceId, out, bytes, fetched_at: fetched });
+      else printLine(`wrote ${bytes} bytes of console output (read ${fetched}) to ${out}`);
     } else if (ctx.json) {
-      printJson({ workspace_id: workspaceId, output });
+      printJson({ workspace_id: workspaceId, output, fetched_at: fetched });
     } else {
       // A terminal gets colours but no cursor or title escapes from a hostile console; a pipe gets the bytes.
       process.stdout.write(process.stdout.isTTY ? terminalSafe(output) : output);
       if (output && !output.endsWith("\n")) process.stdout.write("\n");
+      if (ctx.parsed.flags.cached === true) process.stderr.write(`molecule-ops: cached copy read ${fetched}\n`);
     }
     return EXIT_OK;
   },
