@@ -3,4 +3,7 @@
 // `npx molecule-ops` works straight after `npm ci` with no separate build step.
 import { ensureBundle } from "./ensure-bundle.mjs";
 
-await import(await ensureBundle("cli/main.ts", "cli"));
+const cli = await ensureBundle("cli");
+// Threads the CLI starts are bundles of their own; tell it where (see core/provlog/ingest.ts).
+globalThis.moleculeOpsWorkers = { parse: await ensureBundle("parse-worker") };
+await import(cli);

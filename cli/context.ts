@@ -1,6 +1,6 @@
 import { readCpConfig } from "../core/config/cp-config";
 import { defaultDbPath } from "../core/config/data-dir";
-import { CpClient } from "../core/cp/cp-client";
+import type { CpClient } from "../core/cp/cp-client";
 import { OpsError } from "../core/errors";
 import { Store } from "../core/store/store";
 import { type ParsedCommandLine, stringFlag } from "./command-line";
@@ -24,10 +24,12 @@ export class CommandContext {
     return this.store;
   }
 
-  cpClient(): CpClient {
+  /** Loaded on first use: the HTTP stack costs a start-up that offline commands need not pay. */
+  async cpClient(): Promise<CpClient> {
     if (!this.cp) {
       const config = readCpConfig(this.env);
       const ledger = this.openStore();
+      const { CpClient } = await import("../core/cp/cp-client");
       this.cp = new CpClient(config, { ledger, ...this.timeout() });
     }
     return this.cp;

@@ -22,6 +22,11 @@ export function reportError(error: unknown, json: boolean): OpsError {
           `internal error (${error instanceof Error ? error.name : typeof error}); please report it`,
         );
   process.stderr.write(`molecule-ops: ${safe.message}\n`);
+  // Opt-in detail for a bug report: the stack of an unexpected error (never an OpsError's cause,
+  // which may hold upstream text).
+  if (!(error instanceof OpsError) && process.env.MOLECULE_OPS_DEBUG && error instanceof Error) {
+    process.stderr.write(`${error.stack ?? error.message}\n`);
+  }
   if (json) printJson({ error: safe.toJSON() });
   return safe;
 }

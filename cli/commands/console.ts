@@ -23,7 +23,7 @@ export const consoleCommand: Command = {
       ({ output, fetchedAt } = snapshot);
     } else {
       try {
-        output = await ctx.cpClient().console(workspaceId);
+        output = await (await ctx.cpClient()).console(workspaceId);
       } catch (error) {
         const snapshot = error instanceof OpsError ? store.latestConsoleSnapshot(workspaceId) : null;
         if (snapshot && error instanceof OpsError) {

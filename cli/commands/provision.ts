@@ -23,7 +23,7 @@ export const provisionCommand: Command = {
       throw new OpsError("Usage", `the tier of ${workspaceId} is not in the cache: pass --tier 1-4`);
     requireConfirmation(ctx.parsed, `provision workspace ${workspaceId}`);
     const platformUrl = ctx.env.MOLECULE_TENANT_URL ?? "";
-    const r = await ctx.cpClient().start({ workspaceId, runtime, tier, platformUrl });
+    const r = await (await ctx.cpClient()).start({ workspaceId, runtime, tier, platformUrl });
     if (ctx.json) {
       printJson({ workspace_id: workspaceId, instance_id: r.instanceId, state: r.state, private_ip: r.privateIp });
     } else {

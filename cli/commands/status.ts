@@ -11,7 +11,7 @@ export const statusCommand: Command = {
   flags: {},
   async run(ctx: CommandContext) {
     const workspaceId = workspaceIdArg(ctx.parsed, "status");
-    const r = await ctx.cpClient().isRunning(workspaceId);
+    const r = await (await ctx.cpClient()).isRunning(workspaceId);
     if (ctx.json) {
       printJson({
         workspace_id: r.workspaceId,

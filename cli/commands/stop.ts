@@ -12,7 +12,7 @@ export const stopCommand: Command = {
   async run(ctx: CommandContext) {
     const workspaceId = workspaceIdArg(ctx.parsed, "stop");
     requireConfirmation(ctx.parsed, `stop workspace ${workspaceId}`);
-    const { instanceId } = await ctx.cpClient().stop(workspaceId);
+    const { instanceId } = await (await ctx.cpClient()).stop(workspaceId);
     if (ctx.json) printJson({ workspace_id: workspaceId, instance_id: instanceId, stopped: instanceId !== null });
     else if (instanceId) printLine(`stopped ${instanceId} (workspace ${workspaceId})`);
     else printLine(`nothing to stop: no instance on file for ${workspaceId}`);

@@ -1,6 +1,7 @@
 import type { InstanceBindings } from "../store/instance-bindings";
 
 interface OpenBinding {
+  rowId: number;
   instanceId: string;
   boundAt: number;
 }
@@ -9,22 +10,27 @@ interface OpenBinding {
  * What provision.ec2_started / ec2_stopped records teach about the workspace→instance
  * mapping, applied during one import. An old log never overrides a newer binding: a started
  * instance becomes current only if nothing newer is bound, otherwise it joins the history.
- * Each workspace's open binding is read once and then mirrored here (one entry a workspace,
- * so memory does not grow with the log); that is valid because an import is the cache's one
- * writer while it runs.
+ * The open bindings are read once and then mirrored here (one entry a workspace, so memory
+ * does not grow with the log, and no index is needed while a bulk load runs without them);
+ * that is valid because an import is the cache's one writer while it runs.
  */
 export class BindingLearner {
-  private readonly open = new Map<string, OpenBinding | null>();
+  private readonly open: Map<string, OpenBinding | null>;
 
-  constructor(private readonly bindings: InstanceBindings) {}
+  constructor(private readonly bindings: InstanceBindings) {
+    this.open = bindings.allOpen();
+  }
 
-  /** Returns whether the record taught anything (a re-import teaches nothing). */
+  /**
+   * Called for records new to the cache only (a re-import teaches nothing); an instance that is
+   * already the open binding (bound by a sync or a Start) teaches nothing either.
+   */
   started(workspaceId: string, instanceId: string, at: number): boolean {
-    if (this.bindings.isKnown(workspaceId, instanceId)) return false;
     const open = this.openOf(workspaceId);
+    if (open?.instanceId === instanceId) return false;
     if (!open || open.boundAt <= at) {
-      this.bindings.bind(workspaceId, instanceId, "provlog", null, at);
-      this.open.set(workspaceId, { instanceId, boundAt: at });
+      const rowId = this.bindings.replaceOpen(open?.rowId ?? null, workspaceId, instanceId, "provlog", at);
+      this.open.set(workspaceId, { rowId, instanceId, boundAt: at });
     } else {
       this.bindings.recordPast(workspaceId, instanceId, "provlog", at, open.boundAt);
     }
@@ -35,17 +41,12 @@ export class BindingLearner {
   stopped(workspaceId: string, instanceId: string, at: number): boolean {
     const open = this.openOf(workspaceId);
     if (!open || open.instanceId !== instanceId || open.boundAt > at) return false;
-    this.bindings.unbind(workspaceId, instanceId, at);
+    this.bindings.closeRow(open.rowId, at);
     this.open.set(workspaceId, null);
     return true;
   }
 
   private openOf(workspaceId: string): OpenBinding | null {
-    let open = this.open.get(workspaceId);
-    if (open === undefined) {
-      open = this.bindings.openBinding(workspaceId);
-      this.open.set(workspaceId, open);
-    }
-    return open;
+    return this.open.get(workspaceId) ?? null;
   }
 }

@@ -159,6 +159,26 @@ describe("import-log tolerance (SPEC §4), each rule on a real file", () => {
   });
 });
 
+describe("parsing on a worker thread", () => {
+  it("gives the same report and timeline as parsing inline, batch by batch", async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const stamp = `2026/05/05 ${String(Math.floor(i / 3600) % 24).padStart(2, "0")}:${String(Math.floor(i / 60) % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}`;
+      lines.push(i % 7 === 0 ? started(stamp, `i-${i.toString(16).padStart(17, "0")}`) : `${stamp} prose ${i}`);
+      if (i % 500 === 0) lines.push(`${stamp} evt: provision.start {"truncated":`);
+    }
+    const path = file("w.log", lines.join("\n"));
+    const inline = await importProvlog(store, path, { parallel: false, batchSize: 100 });
+    const inlineRows = timeline();
+    store.close();
+    store = Store.open(join(dir, "other.db"));
+    const worker = await importProvlog(store, path, { parallel: true, batchSize: 100 });
+    expect(worker).toEqual(inline);
+    expect(timeline()).toEqual(inlineRows);
+    expect(store.resolveInstanceId(WS)).toBe(`i-${(2996).toString(16).padStart(17, "0")}`);
+  });
+});
+
 describe("deduplication", () => {
   it("re-importing adds nothing; two identical records in one second are both kept", async () => {
     const same = `2026/05/05 12:30:11 evt: restart.pre_stop {"backend":"cp","workspace_id":"${WS}"}`;

@@ -1,6 +1,6 @@
 import { stripControlChars } from "../config/redact";
 import type { Db } from "../store/open-store";
-import { type TimelineFilter, type TimelineRow, timelineCsvRows, timelineRows } from "../store/timeline-query";
+import { type TimelineFilter, type TimelineRow, timelineRows, timelineValues } from "../store/timeline-query";
 
 export type TimelineFormat = "table" | "jsonl" | "csv";
 export const TIMELINE_FORMATS: readonly TimelineFormat[] = ["table", "jsonl", "csv"];
@@ -25,11 +25,9 @@ export async function exportTimeline(
   let count = 0;
   if (format === "csv") {
     await out.add(CSV_HEADER);
-    const iso = new IsoStamps();
-    for (const [, ts, event, ws, instance, tail] of timelineCsvRows(db, filter)) {
-      const pending = out.add(
-        `${iso.format(ts)},${csvCell(event)},${csvCell(ws ?? "")},${csvCell(instance ?? "")},${tail}`,
-      );
+    db.function("csv_cell", { deterministic: true }, (v: unknown) => csvCell(String(v)));
+    for (const line of timelineValues<string>(db, filter, CSV_LINE)) {
+      const pending = out.add(line);
       if (pending) await pending;
       count++;
     }
@@ -77,23 +75,6 @@ class ChunkedBytes {
   }
 }
 
-/** ISO 8601 UTC with milliseconds, as Date#toISOString, computed once per second of log time. */
-class IsoStamps {
-  private second = Number.NaN;
-  private prefix = "";
-
-  format(ts: number | null): string {
-    if (ts === null) return "";
-    const second = Math.floor(ts / 1000);
-    if (second !== this.second) {
-      this.second = second;
-      this.prefix = new Date(second * 1000).toISOString().slice(0, 20);
-    }
-    const ms = ts - second * 1000;
-    return `${this.prefix}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z`;
-  }
-}
-
 function isoTs(ts: number | null): string {
   return ts === null ? "" : new Date(ts).toISOString();
 }
@@ -115,6 +96,25 @@ function json(value: string | null): string {
 const CSV_HEADER = "ts,event,workspace_id,instance_id,source,fields\r\n";
 
 const NEEDS_QUOTES = /[",\r\n]/;
+
+/** A short cell as SQL: the common case (nothing to quote or neutralise) never leaves SQLite. */
+function sqlCell(column: string): string {
+  return `CASE WHEN ${column} IS NULL THEN '' WHEN ${column} GLOB '[=+@-]*' OR ${column} GLOB '*[",'||char(9,10,13)||']*' THEN csv_cell(${column}) ELSE ${column} END`;
+}
+
+/**
+ * A whole CSV record built by SQLite: one string per row crosses into JavaScript instead of
+ * six values, which makes a large export several times faster. The time is Date#toISOString's
+ * form; the payload is always a JSON object ("{" first), so it is quoted but never neutralised.
+ */
+const CSV_LINE = [
+  "CASE WHEN ts = -1 THEN '' ELSE strftime('%Y-%m-%dT%H:%M:%S', ts / 1000, 'unixepoch') || printf('.%03dZ', ts % 1000) END",
+  sqlCell("event"),
+  sqlCell("workspace_id"),
+  sqlCell("instance_id"),
+  "source",
+  `'"' || replace(fields, '"', '""') || '"' || char(13, 10)`,
+].join(" || ',' || ");
 
 /**
  * A cell a spreadsheet would run as a formula (=, +, -, @, tab or CR first) gets a leading

@@ -31,7 +31,8 @@ export class InstanceBindings {
   private readonly history;
   private readonly openRow;
   private readonly insertClosed;
-  private readonly known;
+  private readonly closeById;
+  private readonly allOpenRows;
 
   constructor(db: Db) {
     this.closeOpen = db.prepare<{ at: number; ws: string; instance: string | null }>(
@@ -41,19 +42,18 @@ export class InstanceBindings {
     this.insert = db.prepare<[string, string, BindingSource, string | null, number]>(
       `INSERT INTO instance_bindings (workspace_id, instance_id, source, state, bound_at) VALUES (?, ?, ?, ?, ?)`,
     );
-    this.openRow = db.prepare<[string], { instance_id: string; bound_at: number }>(
-      `SELECT instance_id, bound_at FROM instance_bindings INDEXED BY instance_bindings_open
+    this.openRow = db.prepare<[string], { id: number; instance_id: string; bound_at: number }>(
+      `SELECT id, instance_id, bound_at FROM instance_bindings INDEXED BY instance_bindings_open
        WHERE workspace_id = ? AND unbound_at IS NULL ORDER BY bound_at DESC, id DESC LIMIT 1`,
     );
     this.insertClosed = db.prepare<[string, string, BindingSource, number, number]>(
       `INSERT INTO instance_bindings (workspace_id, instance_id, source, state, bound_at, unbound_at)
        VALUES (?, ?, ?, NULL, ?, ?)`,
     );
-    this.known = db
-      .prepare<[string, string], number>(
-        "SELECT 1 FROM instance_bindings WHERE instance_id = ? AND workspace_id = ? LIMIT 1",
-      )
-      .pluck();
+    this.closeById = db.prepare<[number, number]>("UPDATE instance_bindings SET unbound_at = ? WHERE id = ?");
+    this.allOpenRows = db.prepare<[], { id: number; workspace_id: string; instance_id: string; bound_at: number }>(
+      "SELECT id, workspace_id, instance_id, bound_at FROM instance_bindings WHERE unbound_at IS NULL ORDER BY id",
+    );
     this.history = db.prepare<[string], BindingRow>(
       `SELECT workspace_id, instance_id, source, state, bound_at, unbound_at FROM instance_bindings
        WHERE workspace_id = ? ORDER BY bound_at, id`,
@@ -66,20 +66,41 @@ export class InstanceBindings {
   }
 
   /** Binds a new instance; a workspace has one instance at a time, so earlier ones are closed. */
-  bind(workspaceId: string, instanceId: string, source: BindingSource, state: string | null, at: number): void {
+  bind(workspaceId: string, instanceId: string, source: BindingSource, state: string | null, at: number): number {
     this.closeOpen.run({ at, ws: workspaceId, instance: null });
-    this.insert.run(workspaceId, instanceId, source, state, at);
+    return Number(this.insert.run(workspaceId, instanceId, source, state, at).lastInsertRowid);
   }
 
-  /** Whether this instance was ever bound to this workspace. */
-  isKnown(workspaceId: string, instanceId: string): boolean {
-    return this.known.get(instanceId, workspaceId) !== undefined;
+  /**
+   * For a caller that mirrors the open binding (an import): replace it, known by row id, with
+   * a new one; a row-id update skips the search for open rows. Returns the new row's id.
+   */
+  replaceOpen(
+    openRowId: number | null,
+    workspaceId: string,
+    instanceId: string,
+    source: BindingSource,
+    at: number,
+  ): number {
+    if (openRowId !== null) this.closeById.run(at, openRowId);
+    return Number(this.insert.run(workspaceId, instanceId, source, null, at).lastInsertRowid);
   }
 
-  /** The open binding with the time it began, or null. */
-  openBinding(workspaceId: string): { instanceId: string; boundAt: number } | null {
-    const row = this.openRow.get(workspaceId);
-    return row ? { instanceId: row.instance_id, boundAt: row.bound_at } : null;
+  /** Ends the binding with this row id (an import's mirror of the open binding). */
+  closeRow(rowId: number, at: number): void {
+    this.closeById.run(at, rowId);
+  }
+
+  /** Every open binding, by workspace: one scan, no index needed (a bulk import runs without them). */
+  allOpen(): Map<string, { rowId: number; instanceId: string; boundAt: number }> {
+    const open = new Map<string, { rowId: number; instanceId: string; boundAt: number }>();
+    for (const r of this.allOpenRows.iterate()) {
+      const known = open.get(r.workspace_id);
+      if (!known || known.boundAt <= r.bound_at) {
+        open.set(r.workspace_id, { rowId: r.id, instanceId: r.instance_id, boundAt: r.bound_at });
+      }
+    }
+    return open;
   }
 
   /** A binding that began and ended in the past, learnt after a newer one (an old log imported late). */

@@ -4,16 +4,30 @@
  * Append only once released: a shipped migration is never edited.
  */
 /**
- * The indexes that serve reading the timeline, by workspace and in (ts, id) order. A large
- * import drops them and builds them again at the end (a sorted build is several times cheaper
- * than a third of a million scattered inserts); opening the cache recreates any that a crash
- * left missing, so they are IF NOT EXISTS.
+ * The indexes that serve reading: the timeline by workspace and in (ts, id) order, and the
+ * instance bindings by workspace, open ones and instance. A large import drops them and builds
+ * them again at the end (a sorted build is several times cheaper than hundreds of thousands of
+ * scattered inserts); opening the cache recreates any that a crash left missing, hence IF NOT
+ * EXISTS. The identity index of events is not among them: the import's dedup needs it.
  */
-export const EVENT_READ_INDEXES: readonly string[] = [
-  "CREATE INDEX IF NOT EXISTS events_workspace_ts ON events (workspace_id, ts)",
-  "CREATE INDEX IF NOT EXISTS events_ts ON events (ts)",
+export const READ_INDEXES: ReadonlyArray<{ name: string; sql: string }> = [
+  { name: "events_workspace_ts", sql: "CREATE INDEX IF NOT EXISTS events_workspace_ts ON events (workspace_id, ts)" },
+  // (ts, rowid): the whole timeline in (ts, id) order without a sort per page.
+  { name: "events_ts", sql: "CREATE INDEX IF NOT EXISTS events_ts ON events (ts)" },
+  // Partial: only open bindings (at most one a workspace), so closing one is cheap.
+  {
+    name: "instance_bindings_open",
+    sql: "CREATE INDEX IF NOT EXISTS instance_bindings_open ON instance_bindings (workspace_id) WHERE unbound_at IS NULL",
+  },
+  {
+    name: "instance_bindings_history",
+    sql: "CREATE INDEX IF NOT EXISTS instance_bindings_history ON instance_bindings (workspace_id, bound_at)",
+  },
+  {
+    name: "instance_bindings_instance",
+    sql: "CREATE INDEX IF NOT EXISTS instance_bindings_instance ON instance_bindings (instance_id)",
+  },
 ];
-export const EVENT_READ_INDEX_NAMES: readonly string[] = ["events_workspace_ts", "events_ts"];
 
 export const MIGRATIONS: readonly string[] = [
   `
@@ -43,10 +57,6 @@ export const MIGRATIONS: readonly string[] = [
     bound_at     INTEGER NOT NULL,
     unbound_at   INTEGER
   );
-  -- Partial: only open bindings (at most one a workspace), so closing one is cheap.
-  CREATE INDEX instance_bindings_open ON instance_bindings (workspace_id) WHERE unbound_at IS NULL;
-  CREATE INDEX instance_bindings_history ON instance_bindings (workspace_id, bound_at);
-  CREATE INDEX instance_bindings_instance ON instance_bindings (instance_id);
 
   -- The timeline: provlog records (imported or the console's own) and tenant events.
   CREATE TABLE events (
@@ -63,7 +73,7 @@ export const MIGRATIONS: readonly string[] = [
   -- Led by ts so a log's inserts land at the end of the index instead of at random pages (a
   -- bare hash index made a 1M-line import five times slower), and serves time ordering too.
   CREATE UNIQUE INDEX events_identity ON events (ts, dedup);
-  ${EVENT_READ_INDEXES.join(";\n  ")};
+  ${READ_INDEXES.map((i) => i.sql).join(";\n  ")};
 
   CREATE TABLE console_snapshots (
     id           INTEGER PRIMARY KEY,

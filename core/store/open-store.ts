@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { OpsError } from "../errors";
-import { EVENT_READ_INDEXES, MIGRATIONS } from "./migrations";
+import { MIGRATIONS, READ_INDEXES } from "./migrations";
 
 export type Db = Database.Database;
 
@@ -63,7 +63,7 @@ function migrate(db: Db, path: string, isNew: boolean): void {
     })();
   }
   // A bulk import killed before it rebuilt its indexes left them out; put them back.
-  for (const sql of EVENT_READ_INDEXES) db.exec(sql);
+  for (const { sql } of READ_INDEXES) db.exec(sql);
 }
 
 export function describeSqliteError(cause: unknown): string {

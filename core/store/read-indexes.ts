@@ -1,14 +1,14 @@
-import { EVENT_READ_INDEX_NAMES, EVENT_READ_INDEXES } from "./migrations";
+import { READ_INDEXES } from "./migrations";
 import type { Db } from "./open-store";
 
-/** Drops the timeline's read indexes before a bulk load; the identity index (dedup) stays. */
+/** Drops the read indexes before a bulk load; the identity index (dedup) stays. */
 export function dropReadIndexes(db: Db): void {
-  for (const name of EVENT_READ_INDEX_NAMES) db.exec(`DROP INDEX IF EXISTS ${name}`);
+  for (const { name } of READ_INDEXES) db.exec(`DROP INDEX IF EXISTS ${name}`);
 }
 
 /** Builds them again, one sorted pass each. */
 export function buildReadIndexes(db: Db): void {
-  for (const sql of EVENT_READ_INDEXES) db.exec(sql);
+  for (const { sql } of READ_INDEXES) db.exec(sql);
 }
 
 /** Roughly how many events the cache holds (max rowid: no scan). */

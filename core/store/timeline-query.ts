@@ -24,44 +24,51 @@ export interface TimelineRow {
   marshal_error: number;
 }
 
-/**
- * A CSV-bound row as an array: [id, ts, event, workspace_id, instance_id, tail], where tail is
- * `source,"fields"` + CRLF with the payload's quotes already doubled by SQLite (RFC 4180).
- * Doubling quotes in C instead of JS halves the time of a large export.
- */
-export type CsvTimelineRow = [number, number | null, string, string | null, string | null, string];
-
 const PAGE = 5000;
 const ROW_COLUMNS = "id, ts, event, workspace_id, instance_id, fields, source, marshal_error";
-const CSV_COLUMNS = `id, ts, event, workspace_id, instance_id, source || ',"' || replace(fields, '"', '""') || '"' || char(13, 10)`;
 
 /**
  * The timeline, oldest first (records without a stamp first, in file order), read in pages
- * by keyset over (ts, id), which the (workspace_id, ts) and (ts) indexes serve in order, so
- * an export of millions of rows never holds them all and never re-scans.
+ * by keyset over (ts, id), which the (workspace_id, ts) and (ts) indexes serve in order: a
+ * reader that stops early or pauses between pages holds no transaction open.
  */
 export function* timelineRows(db: Db, filter: TimelineFilter): Generator<TimelineRow> {
-  for (const row of pages<TimelineRow>(db, filter, ROW_COLUMNS, false, (r) => [r.ts!, r.id])) {
-    if (row.ts === NO_STAMP) row.ts = null;
-    yield row;
+  const { sql, params } = timelineWhere(filter);
+  // No column alias may be named ts: ORDER BY would bind to it and sort every page in full.
+  const page = db.prepare<Record<string, unknown>, TimelineRow>(
+    `SELECT ${ROW_COLUMNS} FROM events WHERE ${sql} AND (ts, id) > (@afterTs, @afterId) ORDER BY ts, id LIMIT ${PAGE}`,
+  );
+  let afterTs = Number.MIN_SAFE_INTEGER;
+  let afterId = 0;
+  for (;;) {
+    const rows = page.all({ ...params, afterTs, afterId });
+    if (rows.length === 0) return;
+    const last = rows[rows.length - 1]!;
+    afterTs = last.ts!;
+    afterId = last.id;
+    for (const row of rows) {
+      if (row.ts === NO_STAMP) row.ts = null;
+      yield row;
+    }
+    if (rows.length < PAGE) return;
   }
 }
 
-export function* timelineCsvRows(db: Db, filter: TimelineFilter): Generator<CsvTimelineRow> {
-  for (const row of pages<CsvTimelineRow>(db, filter, CSV_COLUMNS, true, (r) => [r[1]!, r[0]])) {
-    if (row[1] === NO_STAMP) row[1] = null;
-    yield row;
-  }
+/**
+ * One SQL expression per timeline row, oldest first, in a single read transaction: an export
+ * is one consistent snapshot even while an import writes, and reads in one pass. `expression`
+ * sees the events columns; `ts` in it is the stored value (-1 without a stamp).
+ */
+export function timelineValues<T>(db: Db, filter: TimelineFilter, expression: string): IterableIterator<T> {
+  const { sql, params } = timelineWhere(filter);
+  return db
+    .prepare<Record<string, unknown>, T>(`SELECT ${expression} FROM events WHERE ${sql} ORDER BY ts, id`)
+    .pluck()
+    .iterate(params);
 }
 
-function* pages<R>(
-  db: Db,
-  filter: TimelineFilter,
-  columns: string,
-  raw: boolean,
-  keyOf: (row: R) => [number, number],
-): Generator<R> {
-  const where: string[] = ["(ts, id) > (@afterTs, @afterId)"];
+function timelineWhere(filter: TimelineFilter): { sql: string; params: Record<string, unknown> } {
+  const where: string[] = ["1"];
   const params: Record<string, unknown> = {};
   if (filter.workspaceId !== undefined) {
     where.push("workspace_id = @ws");
@@ -83,19 +90,5 @@ function* pages<R>(
       params[`e${i}`] = e;
     });
   }
-  // No column alias may be named ts: ORDER BY would bind to it and sort every page in full.
-  const page = db
-    .prepare<Record<string, unknown>, R>(
-      `SELECT ${columns} FROM events WHERE ${where.join(" AND ")} ORDER BY ts, id LIMIT ${PAGE}`,
-    )
-    .raw(raw);
-  let afterTs = Number.MIN_SAFE_INTEGER;
-  let afterId = 0;
-  for (;;) {
-    const rows = page.all({ ...params, afterTs, afterId });
-    if (rows.length === 0) return;
-    [afterTs, afterId] = keyOf(rows[rows.length - 1]!);
-    yield* rows;
-    if (rows.length < PAGE) return;
-  }
+  return { sql: where.join(" AND "), params };
 }

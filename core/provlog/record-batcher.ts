@@ -1,0 +1,151 @@
+import { hash53 } from "../store/dedup-hash";
+import { NO_STAMP, recordIdentity } from "../store/timeline-events";
+import { LineSplitter } from "./line-splitter";
+import { parseProvlogLine } from "./parse";
+import { newBatch, type ParseStats, type RecordBatch } from "./record-batch";
+
+const EVT = Buffer.from("evt: ");
+/** The parser decides record-or-noise within this many bytes of a line's start (two stamps + "evt: "). */
+const DECISION_BYTES = 96;
+const FIRST_MALFORMED_KEPT = 20;
+
+/**
+ * Turns log bytes into batches of records: splits lines, decodes only lines whose start shows
+ * "evt: " (the rest are counted and skipped without becoming strings), parses them tolerantly
+ * and computes each record's identity. Pure computation: it runs on the import's own thread
+ * for small logs and on a worker thread for large ones.
+ */
+export class RecordBatcher {
+  private readonly stats: ParseStats = {
+    lines: 0,
+    events: 0,
+    skipped: 0,
+    malformed: 0,
+    first_malformed: [],
+    marshal_errors: 0,
+    nul_lines: 0,
+    workspaces: 0,
+    bytes: 0,
+  };
+  private readonly workspaces = new Set<string>();
+  private batch: RecordBatch;
+  private readonly splitter: LineSplitter;
+  // Identical records within one second are distinct occurrences (Go stamps have no
+  // fraction); counting them per timestamp keeps both and still dedups a re-import. Records
+  // without a stamp are counted over the whole file, since nothing else tells them apart.
+  private windowTs = Number.NaN;
+  private seen = new Map<string, number>();
+  private readonly seenUnstamped = new Map<string, number>();
+  // Where the next "evt: " sits in the current chunk: one forward scan per chunk, not per line.
+  private scanBuf: Buffer | null = null;
+  private scanAt = -1;
+
+  constructor(
+    private readonly onBatch: (batch: RecordBatch) => void,
+    private readonly batchSize: number,
+    maxLineBytes: number,
+  ) {
+    this.batch = newBatch(batchSize);
+    this.splitter = new LineSplitter(
+      { line: (buf, start, end) => this.line(buf, start, end), tooLong: (head, length) => this.tooLong(head, length) },
+      maxLineBytes,
+    );
+  }
+
+  push(chunk: Buffer): void {
+    this.stats.bytes += chunk.length;
+    this.splitter.push(chunk);
+  }
+
+  /** The input ended (or broke): the last line and the last partial batch go out. */
+  end(): void {
+    this.splitter.end();
+    this.emit();
+  }
+
+  snapshot(): ParseStats {
+    return { ...this.stats, first_malformed: [...this.stats.first_malformed], workspaces: this.workspaces.size };
+  }
+
+  private line(buf: Buffer, start: number, end: number): void {
+    this.stats.lines++;
+    const window = Math.min(end, start + DECISION_BYTES);
+    const at = this.evtAt(buf, start);
+    // A NUL run (logrotate) can push a record past the window: those lines take the slow path.
+    if ((at === -1 || at >= window) && buf[start] !== 0) {
+      this.stats.skipped++;
+      return;
+    }
+    const parsed = parseProvlogLine(buf.toString("utf8", start, end));
+    if (parsed.kind === "noise") {
+      this.stats.skipped++;
+      return;
+    }
+    if (parsed.hadNul) this.stats.nul_lines++;
+    if (parsed.kind === "malformed") {
+      this.malformed(parsed.reason, parsed.name);
+      return;
+    }
+    this.stats.events++;
+    if (parsed.marshalError !== undefined) this.stats.marshal_errors++;
+    const ts = parsed.ts ? parsed.ts.getTime() : null;
+    const f = parsed.fields;
+    const workspaceId = stringField(f.workspace_id) ?? stringField(f.existing_id);
+    if (workspaceId) this.workspaces.add(workspaceId);
+
+    if (ts !== null && ts !== this.windowTs) {
+      this.windowTs = ts;
+      this.seen = new Map();
+    }
+    const counts = ts === null ? this.seenUnstamped : this.seen;
+    const identity = { ts, event: parsed.name, fieldsJson: parsed.fieldsJson };
+    const base = recordIdentity(identity);
+    const occurrence = counts.get(base) ?? 0;
+    counts.set(base, occurrence + 1);
+
+    const b = this.batch;
+    const i = b.count++;
+    b.ts[i] = ts ?? NO_STAMP;
+    b.occurrence[i] = occurrence;
+    b.dedup[i] = hash53(occurrence === 0 ? base : recordIdentity(identity, occurrence));
+    b.marshalError[i] = parsed.marshalError !== undefined ? 1 : 0;
+    b.event.push(parsed.name);
+    b.workspaceId.push(workspaceId);
+    b.instanceId.push(stringField(f.instance_id));
+    b.fields.push(parsed.fieldsJson);
+    if (b.count >= this.batchSize) this.emit();
+  }
+
+  private tooLong(head: Buffer, length: number): void {
+    this.stats.lines++;
+    const at = head.indexOf(EVT);
+    if (at !== -1 && at < DECISION_BYTES) this.malformed(`line of ${length} bytes is over the limit`, null);
+    else this.stats.skipped++;
+  }
+
+  private malformed(reason: string, event: string | null): void {
+    this.stats.malformed++;
+    if (this.stats.first_malformed.length < FIRST_MALFORMED_KEPT) {
+      this.stats.first_malformed.push({ line: this.stats.lines, reason, event });
+    }
+  }
+
+  private emit(): void {
+    if (this.batch.count === 0) return;
+    const full = this.batch;
+    this.batch = newBatch(this.batchSize);
+    this.onBatch(full);
+  }
+
+  private evtAt(buf: Buffer, start: number): number {
+    if (buf !== this.scanBuf || (this.scanAt !== -1 && this.scanAt < start)) {
+      this.scanBuf = buf;
+      this.scanAt = buf.indexOf(EVT, start);
+    }
+    return this.scanAt;
+  }
+}
+
+function stringField(value: unknown): string | null {
+  return typeof value === "string" && value !== "" ? value : null;
+}
