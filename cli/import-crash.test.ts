@@ -80,7 +80,7 @@ it("kill -9 in the middle of an import leaves a consistent cache, and re-running
   d2.close();
   expect(afterKill).toBeLessThan(RECORDS);
   // Batches land whole: never a partial batch.
-  expect(afterKill % 4000).toBe(0);
+  expect(afterKill % 2000).toBe(0);
 
   const r = await runCli(["import-log", logPath, "--json", "--db", db], {});
   expect(r.code).toBe(0);

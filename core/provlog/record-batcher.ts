@@ -34,8 +34,9 @@ export class RecordBatcher {
   // fraction); counting them per timestamp keeps both and still dedups a re-import. Records
   // without a stamp are counted over the whole file, since nothing else tells them apart.
   private windowTs = Number.NaN;
-  private seen = new Map<string, number>();
-  private readonly seenUnstamped = new Map<string, number>();
+  // Keyed by the identity's hash: a number key is much cheaper than a 200-character string.
+  private seen = new Map<number, number>();
+  private readonly seenUnstamped = new Map<number, number>();
   // Where the next "evt: " sits in the current chunk: one forward scan per chunk, not per line.
   private scanBuf: Buffer | null = null;
   private scanAt = -1;
@@ -99,15 +100,15 @@ export class RecordBatcher {
     }
     const counts = ts === null ? this.seenUnstamped : this.seen;
     const identity = { ts, event: parsed.name, fieldsJson: parsed.fieldsJson };
-    const base = recordIdentity(identity);
-    const occurrence = counts.get(base) ?? 0;
-    counts.set(base, occurrence + 1);
+    const baseHash = hash53(recordIdentity(identity));
+    const occurrence = counts.get(baseHash) ?? 0;
+    counts.set(baseHash, occurrence + 1);
 
     const b = this.batch;
     const i = b.count++;
     b.ts[i] = ts ?? NO_STAMP;
     b.occurrence[i] = occurrence;
-    b.dedup[i] = hash53(occurrence === 0 ? base : recordIdentity(identity, occurrence));
+    b.dedup[i] = occurrence === 0 ? baseHash : hash53(recordIdentity(identity, occurrence));
     b.marshalError[i] = parsed.marshalError !== undefined ? 1 : 0;
     b.event.push(parsed.name);
     b.workspaceId.push(workspaceId);
