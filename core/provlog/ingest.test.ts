@@ -188,6 +188,14 @@ describe("deduplication", () => {
     expect(timeline()).toHaveLength(3);
   });
 
+  it("identical records at one timestamp are both kept even when other timestamps come between", async () => {
+    const a = `2026/05/05 12:30:11.123456 evt: restart.pre_stop {"backend":"cp","workspace_id":"${WS}"}`;
+    const b = `2026/05/05 12:30:11.500000 evt: provision.start {"workspace_id":"${WS}"}`;
+    const path = file("interleaved.log", [a, b, a].join("\n"));
+    expect(await importProvlog(store, path)).toMatchObject({ events: 3, added: 3 });
+    expect(await importProvlog(store, path)).toMatchObject({ added: 0, duplicates: 3 });
+  });
+
   it("identical records without a stamp, far apart, are both kept, and a re-import still adds nothing", async () => {
     const bare = `evt: restart.pre_stop {"backend":"cp","workspace_id":"${WS}"}`;
     const path = file("bare.log", [bare, started("2026/05/05 12:30:12", I1), "noise", bare].join("\n"));

@@ -8,6 +8,7 @@ const EVT = Buffer.from("evt: ");
 /** The parser decides record-or-noise within this many bytes of a line's start (two stamps + "evt: "). */
 const DECISION_BYTES = 96;
 const FIRST_MALFORMED_KEPT = 20;
+const RECENT_IDENTITIES = 4096;
 
 /**
  * Turns log bytes into batches of records: splits lines, decodes only lines whose start shows
@@ -30,12 +31,14 @@ export class RecordBatcher {
   private readonly workspaces = new Set<string>();
   private batch: RecordBatch;
   private readonly splitter: LineSplitter;
-  // Identical records within one second are distinct occurrences (Go stamps have no
-  // fraction); counting them per timestamp keeps both and still dedups a re-import. Records
-  // without a stamp are counted over the whole file, since nothing else tells them apart.
-  private windowTs = Number.NaN;
-  // Keyed by the identity's hash: a number key is much cheaper than a 200-character string.
-  private seen = new Map<number, number>();
+  // Identical records at one timestamp are distinct occurrences (Go stamps have no fraction):
+  // counting them keeps both and still dedups a re-import. The identity includes the stamp, so
+  // one count covers them all; the most recent 4k-8k identities are remembered (two
+  // generations of maps: a Map that evicts one by one slows down on V8), since writers
+  // interleave and a log is only roughly in time order. Records without a stamp are counted
+  // over the whole file: nothing else tells them apart. Keyed by the identity's hash, a number.
+  private recent = new Map<number, number>();
+  private older = new Map<number, number>();
   private readonly seenUnstamped = new Map<number, number>();
   // Where the next "evt: " sits in the current chunk: one forward scan per chunk, not per line.
   private scanBuf: Buffer | null = null;
@@ -94,15 +97,9 @@ export class RecordBatcher {
     const workspaceId = stringField(f.workspace_id) ?? stringField(f.existing_id);
     if (workspaceId) this.workspaces.add(workspaceId);
 
-    if (ts !== null && ts !== this.windowTs) {
-      this.windowTs = ts;
-      this.seen = new Map();
-    }
-    const counts = ts === null ? this.seenUnstamped : this.seen;
     const identity = { ts, event: parsed.name, fieldsJson: parsed.fieldsJson };
     const baseHash = hash53(recordIdentity(identity));
-    const occurrence = counts.get(baseHash) ?? 0;
-    counts.set(baseHash, occurrence + 1);
+    const occurrence = ts === null ? this.countUnstamped(baseHash) : this.countRecent(baseHash);
 
     const b = this.batch;
     const i = b.count++;
@@ -115,6 +112,23 @@ export class RecordBatcher {
     b.instanceId.push(stringField(f.instance_id));
     b.fields.push(parsed.fieldsJson);
     if (b.count >= this.batchSize) this.emit();
+  }
+
+  /** Returns how many times this identity was seen before, and counts this one. */
+  private countRecent(key: number): number {
+    const seen = this.recent.get(key) ?? this.older.get(key) ?? 0;
+    this.recent.set(key, seen + 1);
+    if (this.recent.size > RECENT_IDENTITIES) {
+      this.older = this.recent;
+      this.recent = new Map();
+    }
+    return seen;
+  }
+
+  private countUnstamped(key: number): number {
+    const seen = this.seenUnstamped.get(key) ?? 0;
+    this.seenUnstamped.set(key, seen + 1);
+    return seen;
   }
 
   private tooLong(head: Buffer, length: number): void {
