@@ -1,3 +1,4 @@
+import { logTail } from "../core/tenant/log-tail";
 import { renderBootConsole } from "./boot-console";
 import { LIVE_STATUSES, STATUS_EVENT } from "./catalog";
 import { EventLog } from "./event-log";
@@ -172,10 +173,10 @@ export class SimWorld implements SimState {
   reportBootstrapFailure(
     record: WorkspaceRecord,
     error: string,
-    logTail: string,
+    reportedTail: string,
   ): { status: string; changed: boolean } {
     if (record.data.status !== "provisioning") return { status: record.data.status, changed: false };
-    const tail = tailBytes(logTail, LOG_TAIL_BYTES);
+    const tail = logTail(reportedTail, LOG_TAIL_BYTES);
     this.timers.cancel(record.bootTimer);
     record.bootTimer = undefined;
     record.data.last_sample_error = tail ? `${error}\n${tail}` : error;
@@ -263,7 +264,7 @@ export class SimWorld implements SimState {
     if (instance.data.crash) {
       const consoleText = this.consoleOf(instance);
       const lastLine = consoleText.trimEnd().split("\r\n").at(-1) ?? "";
-      this.fail(record, `RUNTIME CRASHED: ${lastLine}`, tailBytes(consoleText, LOG_TAIL_BYTES), "provisioner");
+      this.fail(record, `RUNTIME CRASHED: ${lastLine}`, logTail(consoleText, LOG_TAIL_BYTES), "provisioner");
       return;
     }
     record.onlineSince = Date.now();
@@ -302,14 +303,4 @@ export class SimWorld implements SimState {
       created_at: now.toISOString(),
     });
   }
-}
-
-/** The last `max` bytes of UTF-8 text, without a split character at the cut. */
-export function tailBytes(text: string, max: number): string {
-  const bytes = Buffer.from(text, "utf8");
-  if (bytes.length <= max) return text;
-  return bytes
-    .subarray(bytes.length - max)
-    .toString("utf8")
-    .replace(/^\uFFFD+/, "");
 }

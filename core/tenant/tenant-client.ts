@@ -3,6 +3,7 @@ import { redactSecrets, stripControlChars } from "../config/redact";
 import { OpsError } from "../errors";
 import { exchange } from "../http/exchange";
 import { parseFirstJsonValue } from "../http/first-json-value";
+import { logTail } from "./log-tail";
 import { type TenantConfig, tenantSecrets } from "./tenant-config";
 import {
   isRecord,
@@ -158,7 +159,7 @@ export class TenantClient {
     if (report.error === "") throw new OpsError("Input", `${describe(op)}: the error text is empty`);
     const body = JSON.stringify({
       error: report.error,
-      log_tail: tailBytes(report.log_tail, BOOTSTRAP_LOG_TAIL_BYTES),
+      log_tail: logTail(report.log_tail, BOOTSTRAP_LOG_TAIL_BYTES),
     });
     const path = `/admin/workspaces/${encodeURIComponent(workspaceId)}/bootstrap-failed`;
     const value = await this.json(op, "POST", path, SMALL_BODY_CAP, opts, body);
@@ -279,14 +280,4 @@ function formatBytes(n: number): string {
   if (n >= 1 << 20 && n % (1 << 20) === 0) return `${n >> 20} MiB`;
   if (n >= 1 << 10 && n % (1 << 10) === 0) return `${n >> 10} KiB`;
   return `${n} bytes`;
-}
-
-/** The last `max` bytes of UTF-8 text, without a split character at the cut. */
-function tailBytes(text: string, max: number): string {
-  const bytes = Buffer.from(text, "utf8");
-  if (bytes.length <= max) return text;
-  return bytes
-    .subarray(bytes.length - max)
-    .toString("utf8")
-    .replace(/^\uFFFD+/, "");
 }
