@@ -57,6 +57,7 @@ function announce(sim: Sim, json: boolean): void {
   printLine(`# molecule-ops emulator on ${sim.url} (Ctrl-C to stop). In another shell:`);
   for (const [name, value] of Object.entries(sim.env)) printLine(`export ${name}=${value}`);
   printLine("# then, for example:");
+  printLine("#   npx molecule-ops sync && npx molecule-ops workspaces   # the tenant into the offline cache");
   for (const w of sample) {
     printLine(`#   npx molecule-ops provision ${w.id} --runtime ${w.runtime} --tier ${w.tier} --yes   # ${w.name}`);
   }
