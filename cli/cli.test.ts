@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -89,6 +89,10 @@ describe("molecule-ops against the emulator", () => {
     expect(JSON.parse(after.stdout)).toMatchObject({ instance_id: null, running: false, error: null });
     expect(sim.state.requests().length).toBe(before);
     for (const r of [p, s, c, f, stop, again, after]) expectNoSecrets(r.stdout + r.stderr);
+    // Nor in the cache file (and its WAL), nor in the saved console.
+    for (const path of [cache, `${cache}-wal`, out]) {
+      if (existsSync(path)) expectNoSecrets(readFileSync(path).toString("latin1"));
+    }
   });
 
   it("a CP fault on status is 'uncertain' with exit 2, not 'not running'", async () => {
