@@ -39,17 +39,24 @@ export function goStampEnd(s: string, pos: number, end: number): number {
     s.charCodeAt(pos + 10) !== 0x20 ||
     s.charCodeAt(pos + 13) !== 0x3a || // :
     s.charCodeAt(pos + 16) !== 0x3a ||
-    !areDigits(s, pos, 4) ||
-    !areDigits(s, pos + 5, 2) ||
-    !areDigits(s, pos + 8, 2) ||
-    !areDigits(s, pos + 11, 2) ||
-    !areDigits(s, pos + 14, 2) ||
-    !areDigits(s, pos + 17, 2)
+    !hasStampDigits(s, pos)
   ) {
     return -1;
   }
   const i = pos + 19;
   return i < end && s.charCodeAt(i) === 0x2e ? fractionEnd(s, i + 1, end) : i;
+}
+
+/** Both stamp shapes put year, month, day, hour, minute and second digits at the same offsets. */
+function hasStampDigits(s: string, pos: number): boolean {
+  return (
+    areDigits(s, pos, 4) &&
+    areDigits(s, pos + 5, 2) &&
+    areDigits(s, pos + 8, 2) &&
+    areDigits(s, pos + 11, 2) &&
+    areDigits(s, pos + 14, 2) &&
+    areDigits(s, pos + 17, 2)
+  );
 }
 
 /** The instant of a Go stamp at [pos, stampEnd) as found by goStampEnd; null for an impossible date. */
@@ -79,12 +86,7 @@ export function rfc3339StampEnd(s: string, pos: number, end: number): number {
     (t !== 0x54 && t !== 0x74) || // T or t (RFC 3339 §5.6 allows both)
     s.charCodeAt(pos + 13) !== 0x3a ||
     s.charCodeAt(pos + 16) !== 0x3a ||
-    !areDigits(s, pos, 4) ||
-    !areDigits(s, pos + 5, 2) ||
-    !areDigits(s, pos + 8, 2) ||
-    !areDigits(s, pos + 11, 2) ||
-    !areDigits(s, pos + 14, 2) ||
-    !areDigits(s, pos + 17, 2)
+    !hasStampDigits(s, pos)
   ) {
     return -1;
   }
