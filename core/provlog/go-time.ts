@@ -59,8 +59,8 @@ function hasStampDigits(s: string, pos: number): boolean {
   );
 }
 
-/** The instant of a Go stamp at [pos, stampEnd) as found by goStampEnd; null for an impossible date. */
-export function goStampTime(s: string, pos: number, stampEnd: number): Date | null {
+/** The instant of either stamp shape: date and time digits at the shared offsets, a fraction up to `fractionEnd`. */
+function stampDate(s: string, pos: number, fractionEnd: number, offsetMinutes: number): Date | null {
   return utcDate(
     digits(s, pos, 4),
     digits(s, pos + 5, 2),
@@ -68,9 +68,14 @@ export function goStampTime(s: string, pos: number, stampEnd: number): Date | nu
     digits(s, pos + 11, 2),
     digits(s, pos + 14, 2),
     digits(s, pos + 17, 2),
-    fractionMs(s, pos + 20, stampEnd),
-    0,
+    fractionMs(s, pos + 20, fractionEnd),
+    offsetMinutes,
   );
+}
+
+/** The instant of a Go stamp at [pos, stampEnd) as found by goStampEnd; null for an impossible date. */
+export function goStampTime(s: string, pos: number, stampEnd: number): Date | null {
+  return stampDate(s, pos, stampEnd, 0);
 }
 
 /**
@@ -118,16 +123,7 @@ export function rfc3339StampTime(s: string, pos: number, stampEnd: number): Date
     offsetMinutes = (sign === 0x2d ? -1 : 1) * (oh * 60 + om);
     zoneStart = stampEnd - 6;
   }
-  return utcDate(
-    digits(s, pos, 4),
-    digits(s, pos + 5, 2),
-    digits(s, pos + 8, 2),
-    digits(s, pos + 11, 2),
-    digits(s, pos + 14, 2),
-    digits(s, pos + 17, 2),
-    fractionMs(s, pos + 20, zoneStart),
-    offsetMinutes,
-  );
+  return stampDate(s, pos, zoneStart, offsetMinutes);
 }
 
 function areDigits(s: string, pos: number, count: number): boolean {

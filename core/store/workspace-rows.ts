@@ -35,19 +35,7 @@ export interface UpsertCounts {
   unchanged: number;
 }
 
-interface StoredRow {
-  id: string;
-  name: string | null;
-  status: string | null;
-  runtime: string | null;
-  tier: number | null;
-  parent_id: string | null;
-  instance_id: string | null;
-  as_of: number;
-  last_seen_at: number | null;
-  extra: string;
-}
-
+/** The columns a sync writes. */
 interface Columns {
   id: string;
   name: string | null;
@@ -56,6 +44,13 @@ interface Columns {
   tier: number | null;
   parent_id: string | null;
   extra: string;
+}
+
+/** A row as the list reads it: the written columns, the open binding and the times. */
+interface StoredRow extends Columns {
+  instance_id: string | null;
+  as_of: number;
+  last_seen_at: number | null;
 }
 
 /** The tenant fields that have a column; the rest of the object goes to `extra`. */
