@@ -324,13 +324,19 @@ describe("IsRunning", () => {
   ])("2xx state %s → running=%s, no error", async (state, running) => {
     const c = await serve((_req, res) => sendJson(res, 200, { state }));
     bind();
-    expect(await c.isRunning(WS)).toEqual({ workspaceId: WS, instanceId: INSTANCE, running, error: null });
+    expect(await c.isRunning(WS)).toEqual({ workspaceId: WS, instanceId: INSTANCE, running, state, error: null });
     expect(server!.requests[0]!.path).toBe(`/cp/workspaces/${WS}/status?instance_id=${INSTANCE}`);
   });
 
   it("no instance on file → (false, no error) and no HTTP call", async () => {
     const c = await serve((_req, res) => sendJson(res, 200, { state: "running" }));
-    expect(await c.isRunning(WS)).toEqual({ workspaceId: WS, instanceId: null, running: false, error: null });
+    expect(await c.isRunning(WS)).toEqual({
+      workspaceId: WS,
+      instanceId: null,
+      running: false,
+      state: null,
+      error: null,
+    });
     expect(server!.requests).toHaveLength(0);
   });
 
@@ -476,7 +482,13 @@ describe("a client without a backend", () => {
     await expect(c.start(startReq)).rejects.toMatchObject({ code: "NoBackend" });
     await expect(c.console(WS)).rejects.toMatchObject({ code: "NoBackend" });
     expect(await c.stop(WS)).toEqual({ instanceId: null });
-    expect(await c.isRunning(WS)).toEqual({ workspaceId: WS, instanceId: null, running: false, error: null });
+    expect(await c.isRunning(WS)).toEqual({
+      workspaceId: WS,
+      instanceId: null,
+      running: false,
+      state: null,
+      error: null,
+    });
     bind();
     const r = await c.isRunning(WS);
     expect(r.error?.code).toBe("NoBackend");

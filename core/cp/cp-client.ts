@@ -46,6 +46,8 @@ export interface RunningStatus {
   workspaceId: string;
   instanceId: string | null;
   running: boolean;
+  /** The CP's answer when it gave one (running, pending, stopped, …); null without an answer. */
+  state: string | null;
   error: OpsError | null;
 }
 
@@ -185,12 +187,12 @@ export class CpClient {
     try {
       instanceId = this.resolve(workspaceId, "status");
     } catch (error) {
-      return { workspaceId, instanceId: null, running: true, error: asOpsError(error) };
+      return { workspaceId, instanceId: null, running: true, state: null, error: asOpsError(error) };
     }
     // No instance on file: cleanly not running, so a restart can provision afresh.
-    if (!instanceId) return { workspaceId, instanceId: null, running: false, error: null };
+    if (!instanceId) return { workspaceId, instanceId: null, running: false, state: null, error: null };
     if (!this.config) {
-      return { workspaceId, instanceId, running: false, error: noBackend() };
+      return { workspaceId, instanceId, running: false, state: null, error: noBackend() };
     }
     try {
       const path = `/cp/workspaces/${encodeURIComponent(workspaceId)}/status?${new URLSearchParams({ instance_id: instanceId })}`;
@@ -208,9 +210,9 @@ export class CpClient {
       // A 2xx without a state is a broken CP, not a stopped instance: an empty state once made
       // "CP broken" indistinguishable from "workspace stopped".
       if (typeof state !== "string" || state === "") throw new OpsError("Decode", "status: decode: no state in answer");
-      return { workspaceId, instanceId, running: state === "running", error: null };
+      return { workspaceId, instanceId, running: state === "running", state, error: null };
     } catch (error) {
-      return { workspaceId, instanceId, running: true, error: asOpsError(error) };
+      return { workspaceId, instanceId, running: true, state: null, error: asOpsError(error) };
     }
   }
 

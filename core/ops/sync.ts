@@ -4,6 +4,7 @@ import type { Store } from "../store/store";
 import type { WorkspaceRow } from "../store/workspace-rows";
 import type { TenantClient } from "../tenant/tenant-client";
 import { isRecord, type TenantEvent, type TenantWorkspace } from "../tenant/tenant-records";
+import { recordTenantEvent } from "./tenant-event-record";
 
 /** What a sync needs from the tenant platform (a TenantClient, or anything answering the same). */
 export type TenantSource = Pick<TenantClient, "listWorkspaces" | "listEvents">;
@@ -177,26 +178,10 @@ function reconcileBindings(store: Store, workspaces: readonly TenantWorkspace[],
   return changed;
 }
 
-/** The tenant's event id is the identity: re-syncing the same latest 100 adds nothing. */
+/** Re-syncing the same latest 100 adds nothing (see recordTenantEvent for the identity). */
 function recordEvents(store: Store, events: readonly TenantEvent[]): number {
   let added = 0;
-  for (const e of events) {
-    const ts = e.createdAt === null ? Number.NaN : Date.parse(e.createdAt);
-    // The timeline's payload is always a JSON object (exports rely on it): anything else is wrapped.
-    const payload = isRecord(e.payload) ? e.payload : e.payload == null ? {} : { value: e.payload };
-    const isNew = store.events.record(
-      {
-        ts: Number.isFinite(ts) ? ts : null,
-        event: e.eventType,
-        workspaceId: e.workspaceId,
-        instanceId: isRecord(payload) && typeof payload.instance_id === "string" ? payload.instance_id : null,
-        fieldsJson: JSON.stringify(payload),
-        source: "tenant",
-      },
-      `tenant\u0000${e.id}`,
-    );
-    if (isNew) added++;
-  }
+  for (const e of events) if (recordTenantEvent(store, e)) added++;
   return added;
 }
 

@@ -89,4 +89,41 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  `
+  -- How the console last saw each workspace beyond the tenant's word (SPEC §5): the CP's last
+  -- definitive answer, how long status checks have been failing, and a bootstrap failure read
+  -- from the serial console. Written by the live-status engine; a sync never touches it.
+  ALTER TABLE workspaces ADD COLUMN status_source TEXT NOT NULL DEFAULT 'sync';  -- sync | event
+  ALTER TABLE workspaces ADD COLUMN status_at INTEGER;  -- ms: when the tenant's status was said
+  CREATE TABLE workspace_health (
+    workspace_id      TEXT PRIMARY KEY,
+    cp_instance_id    TEXT,     -- the instance the last definitive answer was about
+    cp_state          TEXT,     -- that answer: running, pending, stopped, terminated, ...
+    cp_checked_at     INTEGER,  -- ms of that answer
+    uncertain_since   INTEGER,  -- ms of the first failing check in a row; NULL once one answers
+    uncertain_at      INTEGER,  -- ms of the latest failing check
+    uncertain_error   TEXT,     -- its safe message
+    crash_instance_id TEXT,     -- bootstrap failure seen on this instance's serial console
+    crash_error       TEXT,
+    crash_tail        TEXT,     -- console tail, at most 8 KiB, cut at a line boundary
+    crash_at          INTEGER,
+    crash_reported_at INTEGER   -- when the tenant was told (bootstrap-failed)
+  );
+
+  -- Restarts the console ran. One running restart a workspace (the partial unique index), also
+  -- across processes; a row left running by a process that died is shown as interrupted.
+  CREATE TABLE restarts (
+    id           INTEGER PRIMARY KEY,
+    workspace_id TEXT NOT NULL,
+    via          TEXT NOT NULL,   -- cp | tenant
+    state        TEXT NOT NULL,   -- running | done | failed | cancelled | interrupted
+    step         TEXT NOT NULL,   -- the last step reached
+    owner_pid    INTEGER NOT NULL,
+    started_at   INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL,
+    error        TEXT
+  );
+  CREATE UNIQUE INDEX restarts_running ON restarts (workspace_id) WHERE state = 'running';
+  CREATE INDEX restarts_workspace ON restarts (workspace_id, started_at);
+  `,
 ];

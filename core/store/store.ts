@@ -3,8 +3,10 @@ import { OpsError } from "../errors";
 import { formatGoJson } from "../provlog";
 import { InstanceBindings } from "./instance-bindings";
 import { type Db, describeSqliteError, openDatabase } from "./open-store";
+import { RestartRows } from "./restart-rows";
 import { TimelineEvents } from "./timeline-events";
 import { type TimelineFilter, type TimelineRow, timelineRows } from "./timeline-query";
+import { WorkspaceHealthRows } from "./workspace-health";
 import { WorkspaceRows } from "./workspace-rows";
 
 /** The local cache: one file, one writer, readable offline. */
@@ -12,6 +14,8 @@ export class Store implements CpLedger {
   readonly bindings: InstanceBindings;
   readonly events: TimelineEvents;
   readonly workspaces: WorkspaceRows;
+  readonly health: WorkspaceHealthRows;
+  readonly restarts: RestartRows;
 
   private constructor(
     readonly db: Db,
@@ -20,6 +24,8 @@ export class Store implements CpLedger {
     this.bindings = new InstanceBindings(db);
     this.events = new TimelineEvents(db);
     this.workspaces = new WorkspaceRows(db);
+    this.health = new WorkspaceHealthRows(db);
+    this.restarts = new RestartRows(db);
   }
 
   static open(path: string): Store {
@@ -51,6 +57,24 @@ export class Store implements CpLedger {
           source: "console",
         });
       })(),
+    );
+  }
+
+  /**
+   * One of the console's own actions (a restart step, a detected crash) written to the timeline
+   * in provlog format with source "console", so staff can export what they did next to what the
+   * servers logged (SPEC §4).
+   */
+  recordConsoleEvent(event: string, fields: Record<string, unknown>, at: Date): void {
+    this.guard("write the timeline", () =>
+      this.events.record({
+        ts: at.getTime(),
+        event,
+        workspaceId: typeof fields.workspace_id === "string" ? fields.workspace_id : null,
+        instanceId: typeof fields.instance_id === "string" ? fields.instance_id : null,
+        fieldsJson: formatGoJson(fields),
+        source: "console",
+      }),
     );
   }
 

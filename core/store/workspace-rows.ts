@@ -18,6 +18,27 @@ export interface WorkspaceRow {
   lastSeenAt: number | null;
   /** Every other field the tenant sent, verbatim (its own instance_id included). */
   extra: Record<string, unknown>;
+  /** Who said `status` last: a sync's list or a pushed tenant event. */
+  statusSource: "sync" | "event";
+  /** ms: when the tenant's status was said (the sync's time, or the event's). */
+  statusAt: number;
+  /** What the console saw beyond the tenant's word; null when nothing was checked yet. */
+  health: WorkspaceHealth | null;
+}
+
+/** The workspace_health row (see the migration): the CP's last answer, doubt, a boot crash. */
+export interface WorkspaceHealth {
+  cpInstanceId: string | null;
+  cpState: string | null;
+  cpCheckedAt: number | null;
+  uncertainSince: number | null;
+  uncertainAt: number | null;
+  uncertainError: string | null;
+  crashInstanceId: string | null;
+  crashError: string | null;
+  crashTail: string | null;
+  crashAt: number | null;
+  crashReportedAt: number | null;
 }
 
 export interface WorkspaceFilter {
@@ -51,6 +72,20 @@ interface StoredRow extends Columns {
   instance_id: string | null;
   as_of: number;
   last_seen_at: number | null;
+  status_source: "sync" | "event";
+  status_at: number | null;
+  has_health: number;
+  cp_instance_id: string | null;
+  cp_state: string | null;
+  cp_checked_at: number | null;
+  uncertain_since: number | null;
+  uncertain_at: number | null;
+  uncertain_error: string | null;
+  crash_instance_id: string | null;
+  crash_error: string | null;
+  crash_tail: string | null;
+  crash_at: number | null;
+  crash_reported_at: number | null;
 }
 
 /** The tenant fields that have a column; the rest of the object goes to `extra`. */
@@ -62,8 +97,12 @@ const COLUMN_FIELDS = ["id", "name", "status", "runtime", "tier", "parent_id"] a
  * in one query served by the instance_bindings_open index (no query per row at 10,000 rows).
  */
 const SELECT = `
-  SELECT w.id, w.name, w.status, w.runtime, w.tier, w.parent_id, b.instance_id, w.as_of, w.last_seen_at, w.extra
+  SELECT w.id, w.name, w.status, w.runtime, w.tier, w.parent_id, b.instance_id, w.as_of, w.last_seen_at, w.extra,
+    w.status_source, w.status_at, h.workspace_id IS NOT NULL AS has_health, h.cp_instance_id, h.cp_state,
+    h.cp_checked_at, h.uncertain_since, h.uncertain_at, h.uncertain_error, h.crash_instance_id, h.crash_error,
+    h.crash_tail, h.crash_at, h.crash_reported_at
   FROM workspaces w
+  LEFT JOIN workspace_health h ON h.workspace_id = w.id
   LEFT JOIN instance_bindings b ON b.id = (
     SELECT o.id FROM instance_bindings o
     WHERE o.workspace_id = w.id AND o.unbound_at IS NULL
@@ -78,6 +117,7 @@ export class WorkspaceRows {
   private readonly columnsOf;
   private readonly upsert;
   private readonly upsertAll;
+  private readonly statusFromEvent;
 
   constructor(db: Db) {
     // One statement for every filter: a NULL parameter switches its condition off. Names sort
@@ -99,12 +139,18 @@ export class WorkspaceRows {
       "SELECT name, status, runtime, tier, parent_id, extra FROM workspaces WHERE id = ?",
     );
     this.upsert = db.prepare<Columns & { at: number }>(
-      `INSERT INTO workspaces (id, name, status, runtime, tier, parent_id, extra, as_of, last_seen_at)
-       VALUES (@id, @name, @status, @runtime, @tier, @parent_id, @extra, @at, @at)
+      `INSERT INTO workspaces (id, name, status, runtime, tier, parent_id, extra, as_of, last_seen_at, status_source, status_at)
+       VALUES (@id, @name, @status, @runtime, @tier, @parent_id, @extra, @at, @at, 'sync', @at)
        ON CONFLICT (id) DO UPDATE SET
          name = excluded.name, status = excluded.status, runtime = excluded.runtime, tier = excluded.tier,
          parent_id = excluded.parent_id, extra = excluded.extra, as_of = excluded.as_of,
-         last_seen_at = excluded.last_seen_at`,
+         last_seen_at = excluded.last_seen_at, status_source = 'sync', status_at = excluded.status_at`,
+    );
+    // A pushed event only moves the status forward in time: a late or replayed event never
+    // overrides what a newer sync or event said.
+    this.statusFromEvent = db.prepare<{ id: string; status: string; at: number }>(
+      `UPDATE workspaces SET status = @status, status_source = 'event', status_at = @at
+       WHERE id = @id AND (status_at IS NULL OR status_at <= @at) AND status IS NOT @status`,
     );
     // Nested in a caller's transaction this is a savepoint: the sync's one transaction still holds.
     this.upsertAll = db.transaction((rows: readonly TenantWorkspace[], at: number): UpsertCounts => {
@@ -127,6 +173,11 @@ export class WorkspaceRows {
    */
   upsertMany(rows: readonly TenantWorkspace[], syncedAt: number): UpsertCounts {
     return this.upsertAll(rows, syncedAt);
+  }
+
+  /** A tenant event said the workspace is now `status` at `at` (ms); returns whether the row changed. */
+  setStatusFromEvent(id: string, status: string, at: number): boolean {
+    return this.statusFromEvent.run({ id, status, at }).changes > 0;
   }
 
   list(filter: WorkspaceFilter = {}): WorkspaceRow[] {
@@ -196,6 +247,23 @@ function toRow(r: StoredRow): WorkspaceRow {
     asOf: r.as_of,
     lastSeenAt: r.last_seen_at,
     extra: parseExtra(r.extra),
+    statusSource: r.status_source,
+    statusAt: r.status_at ?? r.as_of,
+    health: r.has_health
+      ? {
+          cpInstanceId: r.cp_instance_id,
+          cpState: r.cp_state,
+          cpCheckedAt: r.cp_checked_at,
+          uncertainSince: r.uncertain_since,
+          uncertainAt: r.uncertain_at,
+          uncertainError: r.uncertain_error,
+          crashInstanceId: r.crash_instance_id,
+          crashError: r.crash_error,
+          crashTail: r.crash_tail,
+          crashAt: r.crash_at,
+          crashReportedAt: r.crash_reported_at,
+        }
+      : null,
   };
 }
 

@@ -27,3 +27,22 @@ export const RUNTIMES = [
   "gemini-cli",
   "external",
 ] as const;
+
+/** The status a tenant event announces (SPEC §3 event types); other event types change none. */
+export const STATUS_OF_EVENT: Readonly<Record<string, string>> = {
+  WORKSPACE_PROVISIONING: "provisioning",
+  WORKSPACE_PROVISION_FAILED: "failed",
+  WORKSPACE_ONLINE: "online",
+  WORKSPACE_OFFLINE: "offline",
+  WORKSPACE_DEGRADED: "degraded",
+  WORKSPACE_PAUSED: "paused",
+  WORKSPACE_HIBERNATED: "hibernated",
+  WORKSPACE_AWAITING_AGENT: "awaiting_agent",
+  WORKSPACE_REMOVED: "removed",
+};
+
+/** Statuses in which the workspace should have a running instance on the CP. */
+export const EXPECTS_RUNNING: ReadonlySet<string> = new Set(["online", "degraded"]);
+
+/** Statuses in which nothing is expected to run, so a status check has nothing to ask. */
+export const AT_REST: ReadonlySet<string> = new Set(["removed", "paused", "hibernating", "hibernated"]);

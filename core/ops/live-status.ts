@@ -1,0 +1,297 @@
+import type { CpClient } from "../cp/cp-client";
+import { OpsError } from "../errors";
+import type { Store } from "../store/store";
+import type { CheckOutcome } from "../store/workspace-health";
+import type { WorkspaceRow } from "../store/workspace-rows";
+import type { TenantClient } from "../tenant/tenant-client";
+import { AT_REST, STATUS_OF_EVENT } from "../tenant/vocabulary";
+import { detectBootstrapFailure } from "./bootstrap-failure";
+import { forEachBounded } from "./bounded";
+import { ChangeFeed } from "./change-feed";
+import { type ShownStatus, sameShownStatus, shownStatus } from "./shown-status";
+import { DEFAULT_SWEEP_CONCURRENCY, type SweepReport, sweepStatus } from "./status-sweep";
+import { syncTenant } from "./sync";
+import { recordTenantEvent } from "./tenant-event-record";
+import { type FeedState, type PushedEvent, TenantFeed, type TenantFeedOptions } from "./tenant-feed";
+
+/** A workspace's shown status changed (JSON-ready: what `watch --json` prints, one a line). */
+export interface StatusChange {
+  kind: "status";
+  workspace_id: string;
+  name: string | null;
+  status: string;
+  /** null the first time the engine sees the workspace. */
+  previous: string | null;
+  source: ShownStatus["source"];
+  as_of: string;
+  since: string | null;
+  detail: string | null;
+}
+
+/** The engine's view of its upstreams, for the stale/offline banner. */
+export interface ConnectionChange {
+  kind: "connection";
+  tenant: "ok" | "unreachable";
+  feed: FeedState;
+  /** ISO: the last sync that committed. */
+  last_sync_at: string | null;
+  /** Safe message of the last failure, or null. */
+  error: string | null;
+}
+
+export type LiveChange = StatusChange | ConnectionChange;
+
+export interface LiveStatusOptions {
+  store: Store;
+  tenant: TenantClient;
+  /** null: no CP configured; status checks and CP consoles are skipped, the tenant's word stands. */
+  cp: CpClient | null;
+  /** The /ws feed; null runs on periodic relists only. */
+  feed: Pick<TenantFeedOptions, "baseUrl" | "headers" | "baseDelayMs" | "maxDelayMs" | "stableMs"> | null;
+  /** Status checks in flight at once (default 16). */
+  concurrency?: number;
+  /** Relist period, the fallback when pushed events are missed (default 60 s). */
+  resyncMs?: number;
+  /** Status sweep period (default 30 s). */
+  sweepMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Live status for one tenant: pushed events from /ws, a periodic relist as the fallback, and
+ * CP status sweeps with bounded concurrency. Everything it learns goes into the store first and
+ * then out to subscribers as changes of the shown status (see shownStatus for the rules). It
+ * never acts on what it sees: a failing check makes a workspace "uncertain", nothing more.
+ */
+export class LiveStatus {
+  private readonly feed = new ChangeFeed<LiveChange>();
+  private readonly shown = new Map<string, ShownStatus>();
+  private readonly store: Store;
+  private readonly now: () => number;
+  private tenantFeed: TenantFeed | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private sweeping: Promise<SweepReport | null> | null = null;
+  private resyncing: Promise<void> | null = null;
+  private resyncAgain = false;
+  private connection: ConnectionChange = {
+    kind: "connection",
+    tenant: "ok",
+    feed: "closed",
+    last_sync_at: null,
+    error: null,
+  };
+  private readonly stopping = new AbortController();
+
+  constructor(private readonly options: LiveStatusOptions) {
+    this.store = options.store;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Changes from now on; a new subscriber reads the current rows from the store first. */
+  subscribe(signal?: AbortSignal): AsyncIterableIterator<LiveChange> {
+    return this.feed.subscribe(signal);
+  }
+
+  get connectionState(): ConnectionChange {
+    return { ...this.connection };
+  }
+
+  /** Relists, opens the feed, sweeps, and keeps doing so on timers until stop(). */
+  async start(): Promise<void> {
+    for (const row of this.store.workspaces.list()) this.shown.set(row.id, shownStatus(row));
+    await this.resync();
+    if (this.options.feed) {
+      this.tenantFeed = new TenantFeed({
+        ...this.options.feed,
+        onEvent: (e) => this.onPushed(e),
+        // Events pushed while the feed was down are lost: relist on every reopen.
+        onOpen: () => void this.resync(),
+        onState: (state) => this.setConnection({ feed: state }),
+      });
+      this.tenantFeed.start();
+    }
+    await this.sweep();
+    this.every(this.options.resyncMs ?? 60_000, () => this.resync());
+    this.every(this.options.sweepMs ?? 30_000, () => this.sweep());
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.tenantFeed?.stop();
+    await Promise.allSettled([this.sweeping, this.resyncing]);
+    this.feed.close();
+  }
+
+  /** Pulls the tenant's list now; concurrent calls share one relist (and ask for one more after it). */
+  resync(): Promise<void> {
+    if (this.resyncing) {
+      this.resyncAgain = true;
+      return this.resyncing;
+    }
+    this.resyncing = (async () => {
+      do {
+        this.resyncAgain = false;
+        try {
+          const report = await syncTenant(this.store, this.options.tenant, { signal: this.stopping.signal });
+          this.setConnection({ tenant: "ok", last_sync_at: report.as_of, error: null });
+        } catch (error) {
+          if (this.stopping.signal.aborted) return;
+          this.setConnection({ tenant: "unreachable", error: safeMessage(error) });
+        }
+        this.publishAll();
+      } while (this.resyncAgain && !this.stopping.signal.aborted);
+    })().finally(() => {
+      this.resyncing = null;
+    });
+    return this.resyncing;
+  }
+
+  /**
+   * One CP status sweep over the workspaces that have an instance and are not at rest, then a
+   * look at the serial console of those provisioning, for a boot that already crashed. A sweep
+   * already running is joined, never doubled.
+   */
+  sweep(): Promise<SweepReport | null> {
+    if (this.sweeping) return this.sweeping;
+    this.sweeping = this.runSweep().finally(() => {
+      this.sweeping = null;
+    });
+    return this.sweeping;
+  }
+
+  private async runSweep(): Promise<SweepReport | null> {
+    const cp = this.options.cp;
+    if (!cp) return null;
+    const rows = this.store.workspaces.list();
+    const checked = rows.filter((r) => r.instanceId !== null && !AT_REST.has(r.status ?? ""));
+    const outcomes: CheckOutcome[] = [];
+    const report = await sweepStatus(
+      cp,
+      checked.map((r) => r.id),
+      {
+        concurrency: this.options.concurrency ?? DEFAULT_SWEEP_CONCURRENCY,
+        signal: this.stopping.signal,
+        onResult: (r) => {
+          if (r.instanceId === null && !r.error) return;
+          outcomes.push({
+            workspaceId: r.workspaceId,
+            instanceId: r.instanceId,
+            state: r.error ? null : r.state,
+            error: r.error ? r.error.message : null,
+          });
+        },
+      },
+    );
+    if (this.stopping.signal.aborted) return report;
+    this.store.health.recordChecks(outcomes, this.now());
+    await this.checkBoots(rows.filter((r) => r.status === "provisioning" && r.instanceId !== null));
+    this.publishAll();
+    return report;
+  }
+
+  /** A provisioning workspace whose console already says RUNTIME CRASHED is failed (SPEC §5). */
+  private async checkBoots(rows: readonly WorkspaceRow[]): Promise<void> {
+    const unseen = rows.filter((r) => r.health?.crashInstanceId !== r.instanceId || r.health?.crashAt == null);
+    await forEachBounded(
+      unseen,
+      this.options.concurrency ?? DEFAULT_SWEEP_CONCURRENCY,
+      async (row) => {
+        let output: string;
+        try {
+          output = await this.readConsole(row.id);
+        } catch {
+          return; // an unreadable console is no evidence of anything
+        }
+        const failure = detectBootstrapFailure(output);
+        if (!failure) return;
+        const at = this.now();
+        this.store.health.recordCrash({ workspaceId: row.id, instanceId: row.instanceId, ...failure, at });
+        this.store.recordConsoleEvent(
+          "bootstrap.failure_detected",
+          { workspace_id: row.id, instance_id: row.instanceId, error: failure.error },
+          new Date(at),
+        );
+      },
+      this.stopping.signal,
+    );
+  }
+
+  private readConsole(workspaceId: string): Promise<string> {
+    const signal = this.stopping.signal;
+    const cp = this.options.cp;
+    return cp ? cp.console(workspaceId, { signal }) : this.options.tenant.console(workspaceId, { signal });
+  }
+
+  private onPushed(e: PushedEvent): void {
+    try {
+      recordTenantEvent(this.store, {
+        id: null,
+        eventType: e.event,
+        workspaceId: e.workspaceId,
+        payload: e.payload,
+        createdAt: e.timestamp,
+      });
+      const status = STATUS_OF_EVENT[e.event];
+      if (!status || e.workspaceId === null) return;
+      if (!this.store.workspaces.get(e.workspaceId)) {
+        // A workspace this cache has not seen yet: the list has its other fields.
+        void this.resync();
+        return;
+      }
+      this.store.workspaces.setStatusFromEvent(e.workspaceId, status, e.at ?? this.now());
+      this.publishOne(e.workspaceId);
+    } catch (error) {
+      this.setConnection({ error: safeMessage(error) });
+    }
+  }
+
+  private publishAll(): void {
+    for (const row of this.store.workspaces.list()) this.publishRow(row);
+  }
+
+  private publishOne(id: string): void {
+    const row = this.store.workspaces.get(id);
+    if (row) this.publishRow(row);
+  }
+
+  private publishRow(row: WorkspaceRow): void {
+    const next = shownStatus(row);
+    const before = this.shown.get(row.id);
+    if (before && sameShownStatus(before, next)) return;
+    this.shown.set(row.id, next);
+    this.feed.publish({
+      kind: "status",
+      workspace_id: row.id,
+      name: row.name,
+      status: next.status,
+      previous: before?.status ?? null,
+      source: next.source,
+      as_of: new Date(next.asOf).toISOString(),
+      since: next.since === null ? null : new Date(next.since).toISOString(),
+      detail: next.detail,
+    });
+  }
+
+  private setConnection(patch: Partial<Omit<ConnectionChange, "kind">>): void {
+    const next = { ...this.connection, ...patch };
+    const same =
+      next.tenant === this.connection.tenant &&
+      next.feed === this.connection.feed &&
+      next.last_sync_at === this.connection.last_sync_at &&
+      next.error === this.connection.error;
+    this.connection = next;
+    if (!same) this.feed.publish({ ...next });
+  }
+
+  private every(ms: number, run: () => Promise<unknown>): void {
+    const timer = setInterval(() => void run().catch(() => {}), ms);
+    timer.unref?.();
+    this.timers.push(timer);
+  }
+}
+
+function safeMessage(error: unknown): string {
+  return error instanceof OpsError ? error.message : "internal error";
+}

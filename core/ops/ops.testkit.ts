@@ -1,0 +1,60 @@
+/**
+ * A tenant world for the operations engine's tests: a real emulator on loopback, a real SQLite
+ * cache in a temp folder, and the real CP and tenant clients pointed at the emulator.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach } from "vitest";
+import { type Sim, type SimOptions, startSim } from "../../sim";
+import { readCpConfig } from "../config/cp-config";
+import { CpClient, type CpClientOptions } from "../cp/cp-client";
+import { Store } from "../store/store";
+import { TenantClient } from "../tenant/tenant-client";
+import { readTenantConfig } from "../tenant/tenant-config";
+
+export interface OpsWorld {
+  sim: Sim;
+  store: Store;
+  tenant: TenantClient;
+  cp: CpClient;
+  dbPath: string;
+}
+
+export const TEST_TIMING = { pendingMs: 30, stoppingMs: 30, provisioningMs: 150 };
+
+export function useOpsWorlds(): (options?: SimOptions & { cp?: Partial<CpClientOptions> }) => Promise<OpsWorld> {
+  let cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const c of cleanups.reverse()) await c();
+    cleanups = [];
+  });
+  return async (options = {}) => {
+    const { cp: cpOptions, ...simOptions } = options;
+    const sim = await startSim({ timing: TEST_TIMING, ...simOptions });
+    const dir = mkdtempSync(join(tmpdir(), "ops-"));
+    const dbPath = join(dir, "cache.db");
+    const store = Store.open(dbPath);
+    const tenant = new TenantClient(readTenantConfig(sim.env), { timeoutMs: 5000 });
+    const cp = new CpClient(readCpConfig(sim.env), { ledger: store, timeoutMs: 5000, ...cpOptions });
+    cleanups.push(
+      () => sim.close(),
+      () => store.close(),
+      () => tenant.close(),
+      () => cp.close(),
+      () => rmSync(dir, { recursive: true, force: true }),
+    );
+    return { sim, store, tenant, cp, dbPath };
+  };
+}
+
+/** Waits until `check` returns a value other than undefined/false, or fails after `ms`. */
+export async function eventually<T>(check: () => T | undefined | false, ms = 5000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
