@@ -1,14 +1,17 @@
 import { readCpConfig } from "../core/config/cp-config";
 import { defaultDbPath } from "../core/config/data-dir";
 import type { CpClient } from "../core/cp/cp-client";
-import { OpsError } from "../core/errors";
 import { Store } from "../core/store/store";
+import type { TenantClient } from "../core/tenant/tenant-client";
+import { readTenantConfig } from "../core/tenant/tenant-config";
 import { type ParsedCommandLine, stringFlag } from "./command-line";
+import { secondsFlag } from "./seconds-flag";
 
 /** What a command works with; opened lazily so usage errors never touch the disk or the network. */
 export class CommandContext {
   private store?: Store;
   private cp?: CpClient;
+  private tenant?: TenantClient;
 
   constructor(
     readonly parsed: ParsedCommandLine,
@@ -35,19 +38,25 @@ export class CommandContext {
     return this.cp;
   }
 
+  /** The tenant platform's client (configuration read first: a missing variable is exit 1). */
+  async tenantClient(): Promise<TenantClient> {
+    if (!this.tenant) {
+      const config = readTenantConfig(this.env);
+      const { TenantClient } = await import("../core/tenant/tenant-client");
+      this.tenant = new TenantClient(config, this.timeout());
+    }
+    return this.tenant;
+  }
+
   async close(): Promise<void> {
     await this.cp?.close();
+    await this.tenant?.close();
     this.store?.close();
   }
 
-  /** `--timeout S` shortens the 120 s CP deadline, e.g. for scripts that must not hang. */
+  /** `--timeout S` shortens the 120 s CP deadline (30 s tenant), e.g. for scripts that must not hang. */
   private timeout(): { timeoutMs?: number } {
-    const raw = stringFlag(this.parsed, "timeout");
-    if (raw === undefined) return {};
-    const seconds = Number(raw);
-    if (!/^\d+(\.\d+)?$/.test(raw) || seconds <= 0 || seconds > 3600) {
-      throw new OpsError("Usage", `--timeout takes seconds, more than 0 and at most 3600, got "${raw}"`);
-    }
-    return { timeoutMs: Math.round(seconds * 1000) };
+    const ms = secondsFlag(this.parsed, "timeout", 3600);
+    return ms === undefined ? {} : { timeoutMs: ms };
   }
 }

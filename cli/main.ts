@@ -19,6 +19,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   timeline: async () => (await import("./commands/timeline")).timelineCommand,
   sync: async () => (await import("./commands/sync")).syncCommand,
   workspaces: async () => (await import("./commands/workspaces")).workspacesCommand,
+  watch: async () => (await import("./commands/watch")).watchCommand,
+  restart: async () => (await import("./commands/restart")).restartCommand,
+  "report-failure": async () => (await import("./commands/report-failure")).reportFailureCommand,
 };
 
 async function usage(): Promise<string> {

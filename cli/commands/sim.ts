@@ -8,12 +8,13 @@ import type { Command } from "./command";
 
 export const simCommand: Command = {
   name: "sim",
-  usage: "sim [--port P] [--workspaces N] [--seed S] [--fault ROUTE=KIND ...] [--json]",
+  usage: "sim [--port P] [--workspaces N] [--seed S] [--flapping N] [--fault ROUTE=KIND ...] [--json]",
   summary: "Run the emulated control plane + tenant on 127.0.0.1 and print the env to point the tool at it",
   flags: {
     port: { type: "string" },
     workspaces: { type: "string" },
     seed: { type: "string" },
+    flapping: { type: "string" },
     fault: { type: "string", multiple: true },
   },
   async run(ctx: CommandContext) {
@@ -31,6 +32,8 @@ export const simCommand: Command = {
         port: intFlag(ctx.parsed, "port", 0, 65535) ?? 0,
         workspaces: intFlag(ctx.parsed, "workspaces", 0, 100_000) ?? 12,
         seed: intFlag(ctx.parsed, "seed", 0, 2 ** 31 - 1) ?? 1,
+        // A few workspaces keep changing, so whoever runs `npm start` sees live updates.
+        flapping: intFlag(ctx.parsed, "flapping", 0, 100_000) ?? 2,
       });
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code;

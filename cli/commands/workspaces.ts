@@ -1,5 +1,6 @@
 import { stripControlChars } from "../../core/config/redact";
 import { OpsError } from "../../core/errors";
+import { type ShownStatus, shownStatus } from "../../core/ops/shown-status";
 import { isGone, isStale, readSyncState } from "../../core/ops/sync";
 import type { WorkspaceRow } from "../../core/store/workspace-rows";
 import { intFlag, stringFlag } from "../command-line";
@@ -44,6 +45,8 @@ export const workspacesCommand: Command = {
           id: row.id,
           name: row.name,
           status: row.status,
+          // What the console shows: the tenant's word unless a check, a crash or doubt overrides it.
+          shown: shownJson(shownStatus(row)),
           runtime: row.runtime,
           tier: row.tier,
           parent_id: row.parentId,
@@ -88,7 +91,7 @@ function printTable(listed: Array<{ row: WorkspaceRow; stale: boolean; gone: boo
   const lines = listed.map(({ row, stale, gone }) => [
     cell(row.name),
     cell(row.id),
-    cell(row.status),
+    cell(shownStatus(row).status),
     cell(row.runtime),
     row.tier === null ? "-" : String(row.tier),
     cell(row.instanceId),
@@ -127,4 +130,14 @@ function age(ms: number): string {
   const h = Math.floor(m / 60);
   if (h < 48) return `${h}h ago`;
   return `${Math.floor(h / 24)}d ago`;
+}
+
+function shownJson(s: ShownStatus) {
+  return {
+    status: s.status,
+    source: s.source,
+    as_of: new Date(s.asOf).toISOString(),
+    since: s.since === null ? null : new Date(s.since).toISOString(),
+    detail: s.detail,
+  };
 }

@@ -23,14 +23,14 @@ export interface OpsWorld {
 
 export const TEST_TIMING = { pendingMs: 30, stoppingMs: 30, provisioningMs: 150 };
 
-export function useOpsWorlds(): (options?: SimOptions & { cp?: Partial<CpClientOptions> }) => Promise<OpsWorld> {
+export function useOpsWorlds(): (options?: SimOptions & { cpClient?: Partial<CpClientOptions> }) => Promise<OpsWorld> {
   let cleanups: Array<() => Promise<void> | void> = [];
   afterEach(async () => {
     for (const c of cleanups.reverse()) await c();
     cleanups = [];
   });
   return async (options = {}) => {
-    const { cp: cpOptions, ...simOptions } = options;
+    const { cpClient: cpOptions, ...simOptions } = options;
     const sim = await startSim({ timing: TEST_TIMING, ...simOptions });
     const dir = mkdtempSync(join(tmpdir(), "ops-"));
     const dbPath = join(dir, "cache.db");

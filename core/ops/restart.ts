@@ -244,6 +244,8 @@ class RestartRun implements RestartHandle {
   ): Promise<void> {
     const deadline = this.now() + (this.req.followTimeoutMs ?? DEFAULT_FOLLOW_MS);
     let last = "";
+    // Quick first looks (a tenant restart often answers within a second), then the poll period.
+    let delay = Math.min(250, this.req.pollMs ?? DEFAULT_POLL_MS);
     for (;;) {
       const r = await probe();
       if (r.state !== last) {
@@ -259,7 +261,8 @@ class RestartRun implements RestartHandle {
           `restart ${this.workspaceId}: not ${this.via === "cp" ? "running" : "online"} after ${Math.round((this.req.followTimeoutMs ?? DEFAULT_FOLLOW_MS) / 1000)} s (last status ${r.state})`,
         );
       }
-      await sleep(this.req.pollMs ?? DEFAULT_POLL_MS);
+      await sleep(delay);
+      delay = Math.min(delay * 1.5, this.req.pollMs ?? DEFAULT_POLL_MS);
     }
   }
 

@@ -1,0 +1,67 @@
+import { OpsError } from "../../core/errors";
+import { RESTART_VIAS, RestartCoordinator, type RestartStep, type RestartVia } from "../../core/ops/restart";
+import { requireConfirmation, stringFlag, workspaceIdArg } from "../command-line";
+import type { CommandContext } from "../context";
+import { EXIT_OK, EXIT_UPSTREAM } from "../exit-codes";
+import { printJson, printLine, terminalSafe } from "../output";
+import { secondsFlag } from "../seconds-flag";
+import type { Command } from "./command";
+
+export const restartCommand: Command = {
+  name: "restart",
+  usage: "restart <id> --yes [--via cp|tenant] [--follow S] [--json]",
+  summary: "Restart a workspace (tenant: POST restart; cp: pre_stop, Stop, Start) and follow it",
+  flags: { yes: { type: "boolean" }, via: { type: "string" }, follow: { type: "string" } },
+  async run(ctx: CommandContext) {
+    const workspaceId = workspaceIdArg(ctx.parsed, "restart");
+    const via = (stringFlag(ctx.parsed, "via") ?? "tenant") as RestartVia;
+    if (!RESTART_VIAS.includes(via)) {
+      throw new OpsError("Usage", `--via takes ${RESTART_VIAS.join(" or ")}, got "${String(via).slice(0, 20)}"`);
+    }
+    const followTimeoutMs = secondsFlag(ctx.parsed, "follow", 3600);
+    requireConfirmation(ctx.parsed, `restart workspace ${workspaceId} via ${via}`);
+    const store = ctx.openStore();
+    const coordinator = new RestartCoordinator({
+      store,
+      cp: via === "cp" ? await ctx.cpClient() : null,
+      tenant: via === "tenant" ? await ctx.tenantClient() : null,
+      platformUrl: ctx.env.MOLECULE_TENANT_URL ?? "",
+    });
+    const show = (s: RestartStep) => {
+      if (!ctx.json) printLine(`${s.at}  ${s.step}${s.detail ? `  ${terminalSafe(s.detail)}` : ""}`);
+    };
+    const handle = coordinator.restart({
+      workspaceId,
+      via,
+      onStep: show,
+      ...(followTimeoutMs === undefined ? {} : { followTimeoutMs }),
+    });
+    // Ctrl-C cancels while nothing was sent; after that the restart is the platform's, and only
+    // the following stops (the cache then shows this restart as interrupted at its last step).
+    const onSignal = () => {
+      if (handle.cancel()) return;
+      process.stderr.write(
+        `molecule-ops: the restart of ${workspaceId} was already sent; stopped following it (see the timeline)\n`,
+      );
+      process.exit(EXIT_UPSTREAM);
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    try {
+      const outcome = await handle.done;
+      if (ctx.json) printJson(outcome);
+      if (outcome.outcome === "done") {
+        if (!ctx.json)
+          printLine(
+            `restarted ${workspaceId} via ${via}${outcome.instance_id ? ` (instance ${outcome.instance_id})` : ""}`,
+          );
+        return EXIT_OK;
+      }
+      process.stderr.write(`molecule-ops: restart ${outcome.outcome}: ${outcome.error ?? "unknown error"}\n`);
+      return EXIT_UPSTREAM;
+    } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+  },
+};

@@ -1,0 +1,203 @@
+import { describe, expect, it } from "vitest";
+import { tenantHeaders } from "../../sim/test-support";
+import { type LiveChange, LiveStatus, type LiveStatusOptions, type StatusChange } from "./live-status";
+import { eventually, type OpsWorld, useOpsWorlds } from "./ops.testkit";
+import { reportBootstrapFailure } from "./report-bootstrap-failure";
+import { shownStatus } from "./shown-status";
+
+const world = useOpsWorlds();
+
+function engine(w: OpsWorld, options: Partial<LiveStatusOptions> = {}): LiveStatus {
+  return new LiveStatus({
+    store: w.store,
+    tenant: w.tenant,
+    cp: w.cp,
+    feed: null,
+    // The tests drive sweeps and relists themselves.
+    resyncMs: 3_600_000,
+    sweepMs: 3_600_000,
+    ...options,
+  });
+}
+
+/** Collects what a subscriber receives, in the background. */
+function collect(live: LiveStatus): LiveChange[] {
+  const got: LiveChange[] = [];
+  void (async () => {
+    for await (const change of live.subscribe()) got.push(change);
+  })();
+  return got;
+}
+
+function statusOf(w: OpsWorld, id: string) {
+  const row = w.store.workspaces.get(id);
+  if (!row) throw new Error(`no row ${id}`);
+  return shownStatus(row);
+}
+
+/** Requests that would change anything upstream (Stop, Start, restart, bootstrap report). */
+function actions(w: OpsWorld) {
+  return w.sim.state
+    .requests()
+    .filter((r) => ["cp.stop", "cp.provision", "tenant.restart", "tenant.bootstrap-failed"].includes(r.route ?? ""));
+}
+
+describe("status sweep under a CP outage", () => {
+  it("marks every checked workspace uncertain since the first failure, none down, and restarts nothing", async () => {
+    const w = await world({ workspaces: 0 });
+    const ids = Array.from({ length: 30 }, () => w.sim.state.addWorkspace({ status: "online" }).id);
+    const live = engine(w);
+    const got = collect(live);
+    await live.start();
+    expect(ids.every((id) => statusOf(w, id).status === "online")).toBe(true);
+
+    w.sim.faults.set("cp.status", { kind: "status", status: 503 });
+    const first = await live.sweep();
+    expect(first).toMatchObject({ checked: 30, uncertain: 30, notRunning: 0 });
+    const since = statusOf(w, ids[0] as string).since;
+    await live.sweep();
+    for (const id of ids) {
+      const s = statusOf(w, id);
+      expect(s).toMatchObject({ status: "uncertain", source: "cp", since });
+      expect(s.detail).toContain("503");
+    }
+    expect(actions(w)).toHaveLength(0);
+    const changes = got.filter((c): c is StatusChange => c.kind === "status" && c.status === "uncertain");
+    // One change a workspace: the second failing sweep is not news.
+    expect(changes).toHaveLength(30);
+    expect(changes[0]).toMatchObject({ previous: "online", source: "cp" });
+
+    // The CP answers again: the doubt is gone, the tenant's word stands.
+    w.sim.faults.clear();
+    await live.sweep();
+    expect(ids.every((id) => statusOf(w, id).status === "online")).toBe(true);
+    await live.stop();
+  });
+
+  it("reports a definitive stopped instance as offline, from the CP", async () => {
+    const w = await world({ workspaces: 0 });
+    const ws = w.sim.state.addWorkspace({ status: "online" });
+    const live = engine(w);
+    const got = collect(live);
+    await live.start();
+    w.sim.state.setInstanceState(ws.instance_id as string, "terminated");
+    await live.sweep();
+    expect(statusOf(w, ws.id)).toMatchObject({
+      status: "offline",
+      source: "cp",
+      detail: `instance ${ws.instance_id} is terminated`,
+    });
+    expect(got).toContainEqual(expect.objectContaining({ kind: "status", workspace_id: ws.id, status: "offline" }));
+    expect(actions(w)).toHaveLength(0);
+    await live.stop();
+  });
+
+  it("does not stall on a CP that black-holes connections beyond the configured timeout", async () => {
+    const w = await world({ workspaces: 0, cpClient: { timeoutMs: 300 } });
+    for (let i = 0; i < 32; i++) w.sim.state.addWorkspace({ status: "online" });
+    const live = engine(w, { concurrency: 16 });
+    await live.start();
+    w.sim.faults.set("cp.status", { kind: "blackhole" });
+    const report = await live.sweep();
+    expect(report).toMatchObject({ checked: 32, uncertain: 32 });
+    // Two rounds of 16 lanes, each bounded by the 300 ms deadline (plus scheduling slack).
+    expect(report?.ms).toBeLessThan(2 * 300 + 1500);
+    await live.stop();
+  });
+});
+
+describe("bootstrap failure", () => {
+  it("a RUNTIME CRASHED console while provisioning marks it failed with the tail; the report is safe to repeat", async () => {
+    const w = await world({
+      workspaces: 0,
+      crashRatio: 1,
+      timing: { pendingMs: 20, stoppingMs: 20, provisioningMs: 1500 },
+    });
+    const ws = w.sim.state.addWorkspace({ status: "provisioning" });
+    const live = engine(w);
+    await live.start();
+    // The crash shows on the console at 60% of the boot; the platform gives up only at 100%.
+    await new Promise((r) => setTimeout(r, 1000));
+    await live.sweep();
+    const shown = statusOf(w, ws.id);
+    expect(shown).toMatchObject({ status: "failed", source: "console" });
+    expect(shown.detail).toMatch(/^RUNTIME CRASHED/);
+    const health = w.store.workspaces.get(ws.id)?.health;
+    expect(Buffer.byteLength(health?.crashTail ?? "")).toBeLessThanOrEqual(8192);
+    expect(health?.crashTail).toContain("Traceback");
+    expect(w.sim.state.workspace(ws.id)?.status).toBe("provisioning");
+    expect(actions(w)).toHaveLength(0);
+
+    const first = await reportBootstrapFailure(w.store, w.tenant, ws.id);
+    expect(first).toMatchObject({ status: "failed", changed: true });
+    expect(w.sim.state.workspace(ws.id)?.status).toBe("failed");
+    const again = await reportBootstrapFailure(w.store, w.tenant, ws.id);
+    expect(again).toMatchObject({ status: "failed", changed: false });
+    const events = [...w.store.timeline({ workspaceId: ws.id })].filter((r) => r.source === "console");
+    expect(events.map((e) => e.event)).toEqual([
+      "bootstrap.failure_detected",
+      "bootstrap.failure_reported",
+      "bootstrap.failure_reported",
+    ]);
+    await live.stop();
+  });
+});
+
+describe("pushed events", () => {
+  it("a status change on /ws reaches subscribers with its source, and the store", async () => {
+    const w = await world({ workspaces: 0 });
+    const ws = w.sim.state.addWorkspace({ status: "online" });
+    const live = engine(w, { feed: { baseUrl: w.sim.url, headers: tenantHeaders(w.sim) } });
+    const got = collect(live);
+    await live.start();
+    await eventually(() => live.connectionState.feed === "open", 5000, "feed open");
+    w.sim.state.setWorkspaceStatus(ws.id, "degraded");
+    const change = await eventually(
+      () => got.find((c) => c.kind === "status" && c.workspace_id === ws.id && c.status === "degraded"),
+      5000,
+      "degraded change",
+    );
+    expect(change).toMatchObject({ previous: "online", source: "event" });
+    expect(w.store.workspaces.get(ws.id)?.status).toBe("degraded");
+    const tenantEvents = [...w.store.timeline({ workspaceId: ws.id })].filter((r) => r.source === "tenant");
+    expect(tenantEvents.map((e) => e.event)).toContain("WORKSPACE_DEGRADED");
+    await live.stop();
+  });
+
+  it("reconnects after the feed drops and relists, so a change made while it was down is not lost", async () => {
+    const w = await world({ workspaces: 0 });
+    const ws = w.sim.state.addWorkspace({ status: "online" });
+    // The first connection drops after 100 ms; the next two attempts are refused.
+    w.sim.faults.set("tenant.ws", { kind: "drop", afterMs: 100 }, { times: 1 });
+    const live = engine(w, {
+      feed: { baseUrl: w.sim.url, headers: tenantHeaders(w.sim), baseDelayMs: 50, maxDelayMs: 200 },
+    });
+    await live.start();
+    await eventually(() => live.connectionState.feed === "open", 5000, "feed open");
+    await eventually(() => live.connectionState.feed !== "open", 5000, "feed dropped");
+    w.sim.faults.set("tenant.ws", { kind: "status", status: 503 }, { times: 2 });
+    w.sim.state.setWorkspaceStatus(ws.id, "offline");
+    await eventually(() => w.store.workspaces.get(ws.id)?.status === "offline", 5000, "offline");
+    // Learnt from the relist on reconnect: the pushed event was sent while nobody listened.
+    expect(w.store.workspaces.get(ws.id)?.statusSource).toBe("sync");
+    const attempts = w.sim.state.requests().filter((r) => r.route === "tenant.ws");
+    expect(attempts.length).toBeGreaterThanOrEqual(4);
+    expect(attempts.filter((r) => r.status === 503)).toHaveLength(2);
+    await live.stop();
+  });
+
+  it("with the tenant unreachable, says so and keeps the cached rows", async () => {
+    const w = await world({ workspaces: 0 });
+    const ws = w.sim.state.addWorkspace({ status: "online" });
+    const live = engine(w);
+    const got = collect(live);
+    await live.start();
+    w.sim.faults.set("tenant.list", { kind: "status", status: 503 });
+    await live.resync();
+    expect(live.connectionState).toMatchObject({ tenant: "unreachable" });
+    expect(live.connectionState.error).toContain("503");
+    expect(got).toContainEqual(expect.objectContaining({ kind: "connection", tenant: "unreachable" }));
+    expect(statusOf(w, ws.id).status).toBe("online");
+    await live.stop();
+  });
+});
