@@ -1,12 +1,12 @@
 /**
  * `npm run bench`: the offline-cache benchmarks of the issue "Offline cache, provlog timeline
- * import and export" (item 6). Every figure is a ratio against a baseline measured in the same
+ * import and export" (item 6) and the status-sweep ones of "Live status" (item 5). Every figure is a ratio against a baseline measured in the same
  * run, because these machines are shared and noisy: absolute times from two runs do not compare.
  * Always exits 0 — it is a report; a missed target is printed as FAIL.
  * The CLI is run as its installed bin runs it (node bin/molecule-ops.mjs); `--npx` adds npm's
  * own resolution of `npx molecule-ops`, 1–2 s a call on these machines, to every subject time.
  *
- *   npm run bench -- [--lines N] [--rss-lines N] [--quick] [--only import,query,export,rss]
+ *   npm run bench -- [--lines N] [--rss-lines N] [--quick] [--only import,query,export,rss,sweep]
  *                    [--runs N] [--seed S] [--npx]
  */
 import { spawnSync } from "node:child_process";
@@ -19,12 +19,13 @@ import { best } from "./measure";
 import { queryBench } from "./query-bench";
 import { printSummary, result, seconds, skipped, type TargetResult } from "./report";
 import { rssBench } from "./rss-bench";
+import { sweepBench } from "./sweep-bench";
 
-const BENCHES = ["import", "query", "export", "rss"] as const;
+const BENCHES = ["import", "query", "export", "rss", "sweep"] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const USAGE =
-  "usage: npm run bench -- [--lines N] [--rss-lines N] [--quick] [--only import,query,export,rss] [--runs N] [--seed S] [--npx]";
+  "usage: npm run bench -- [--lines N] [--rss-lines N] [--quick] [--only import,query,export,rss,sweep] [--runs N] [--seed S] [--npx]";
 
 function parseOptions(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
     () => exportBench(ctx),
   );
   await run("rss", surface.importLog, noImport, () => rssBench(ctx));
+  await run("sweep", true, "", () => sweepBench(ctx));
   printSummary(results);
 }
 

@@ -16,7 +16,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function setup(options: Parameters<typeof sims>[0] = {}) {
   const sim = await sims({ workspaces: 0, ...options });
-  const env = { ...sim.env, MOLECULE_OPS_DB: join(dir, `cache-${++n}.db`) };
+  const env: Record<string, string> = { ...sim.env, MOLECULE_OPS_DB: join(dir, `cache-${++n}.db`) };
   return { sim, env };
 }
 

@@ -35,7 +35,8 @@ describe("CP provision routes (SPEC §2: Bearer <provision secret> + X-Molecule-
     const id = created.json.instance_id as string;
     expect((await call(s, "GET", `/cp/workspaces/ws-2/status?instance_id=${id}`)).status).toBe(401);
     expect((await call(s, "DELETE", `/cp/workspaces/ws-2?instance_id=${id}`)).status).toBe(401);
-    expect(s.state.instance(id)?.state).toBe("pending");
+    // The refused stop left it booting (pending, or running already on a loaded machine).
+    expect(["pending", "running"]).toContain(s.state.instance(id)?.state);
   });
 });
 

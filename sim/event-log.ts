@@ -6,7 +6,7 @@ const MAX_EVENTS = 1000;
 
 /**
  * Tenant events, newest last internally. New events also go to an EventEmitter so the
- * /ws feed (SPEC §3, a later issue) can push them without touching the routes.
+ * /ws feed (SPEC §3, ws-feed.ts) can push them without touching the routes.
  */
 export class EventLog {
   private readonly items: SimEvent[] = [];

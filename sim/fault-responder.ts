@@ -31,14 +31,8 @@ export interface FaultExchange {
 export async function respondWithFault(fault: Fault, ex: FaultExchange): Promise<void> {
   switch (fault.kind) {
     case "status": {
-      const body = fault.body ?? JSON.stringify({ error: `sim fault: status ${fault.status}` });
-      writeRaw(
-        ex.res,
-        ex.record,
-        fault.status,
-        Buffer.from(body),
-        isJson(body) ? JSON_TYPE : "text/plain; charset=utf-8",
-      );
+      const { payload, contentType } = statusFaultBody(fault);
+      writeRaw(ex.res, ex.record, fault.status, payload, contentType);
       return;
     }
     case "unauthorized":
@@ -54,6 +48,12 @@ export async function respondWithFault(fault: Fault, ex: FaultExchange): Promise
     case "reset":
       ex.req.socket.resetAndDestroy();
       return;
+    case "drop":
+      // A plain close rather than a RST: the peer sees the connection end mid-request, as when
+      // a proxy or NAT in between gives up on it.
+      await sleep(fault.afterMs, undefined, { signal: ex.signal, ref: false });
+      ex.req.socket.destroy();
+      return;
     case "malformed": {
       const json = JSON.stringify((await ex.run()).body);
       const cut = Math.min(json.length - 1, Math.max(1, Math.floor(json.length * 0.6)));
@@ -64,6 +64,12 @@ export async function respondWithFault(fault: Fault, ex: FaultExchange): Promise
       await streamOversized(ex, fault.bytes, fault.shape ?? "json-string");
       return;
   }
+}
+
+/** What a status fault sends: the planted body verbatim, or a JSON error naming the fault. */
+export function statusFaultBody(fault: { status: number; body?: string }): { payload: Buffer; contentType: string } {
+  const body = fault.body ?? JSON.stringify({ error: `sim fault: status ${fault.status}` });
+  return { payload: Buffer.from(body), contentType: isJson(body) ? JSON_TYPE : "text/plain; charset=utf-8" };
 }
 
 function isJson(text: string): boolean {

@@ -52,6 +52,9 @@ describe("/_sim/faults (fault control for a person in another shell)", () => {
     expect((await bad({ route: "cp.stop", fault: { kind: "nap" } })).json.error).toMatch(/valid kinds/);
     expect((await bad({ route: "cp.stop", fault: { kind: "reset" }, times: "2" })).status).toBe(400);
     expect((await bad({ spec: "cp.stop=nap" })).json.error).toMatch(/bad fault spec/);
+    expect((await bad({ route: "tenant.ws", fault: { kind: "oversized", bytes: 9 } })).json.error).toMatch(
+      /does not apply to tenant\.ws/,
+    );
     expect((await bad([])).status).toBe(400);
     const raw = await call(s, "POST", "/_sim/faults", { headers: bearer(s), rawBody: "route=cp.stop" });
     expect(raw.status).toBe(400);

@@ -20,6 +20,11 @@ describe("parseFaultSpec (molecule-ops sim --fault <spec>)", () => {
     ["cp.stop=resetx3", { route: "cp.stop", fault: { kind: "reset" }, times: 3 }],
     ["cp.console=oversized:1mx1", { route: "cp.console", fault: { kind: "oversized", bytes: 1_048_576 }, times: 1 }],
     ["tenant.bootstrap-failed=500", { route: "tenant.bootstrap-failed", fault: { kind: "status", status: 500 } }],
+    ["tenant.ws=drop:3000", { route: "tenant.ws", fault: { kind: "drop", afterMs: 3000 } }],
+    ["tenant.ws=drop:3000x2", { route: "tenant.ws", fault: { kind: "drop", afterMs: 3000 }, times: 2 }],
+    ["tenant.ws=503x1", { route: "tenant.ws", fault: { kind: "status", status: 503 }, times: 1 }],
+    ["tenant.ws=blackhole", { route: "tenant.ws", fault: { kind: "blackhole" } }],
+    ["cp.status=drop:250", { route: "cp.status", fault: { kind: "drop", afterMs: 250 } }],
   ])("parses %s", (spec, expected) => {
     expect(parseFaultSpec(spec)).toEqual(expected);
   });
@@ -32,7 +37,7 @@ describe("parseFaultSpec (molecule-ops sim --fault <spec>)", () => {
 
   it("names the valid kinds for an unknown fault", () => {
     expect(() => parseFaultSpec("cp.status=explode")).toThrow(
-      /unknown fault "explode".*status, slow, blackhole, oversized, malformed, unauthorized, reset/,
+      /unknown fault "explode".*status, slow, blackhole, oversized, malformed, unauthorized, reset, drop/,
     );
   });
 
@@ -50,6 +55,10 @@ describe("parseFaultSpec (molecule-ops sim --fault <spec>)", () => {
     ["cp.console=oversized:10:zip", /shape must be one of padded-json, json-string, garbage/],
     ["cp.status=blackhole:5", /wrong arguments for "blackhole"/],
     ["cp.stop=503x0", /times must be at least 1/],
+    ["tenant.ws=drop", /wrong arguments for "drop"/],
+    ["tenant.ws=drop:soon", /drop delay \(ms\) must be a whole number/],
+    ["tenant.ws=oversized:1m", /fault "oversized" does not apply to tenant\.ws; valid there: status, slow/],
+    ["tenant.ws=malformed", /does not apply to tenant\.ws/],
   ])("rejects %j with a clear message", (spec, message) => {
     expect(() => parseFaultSpec(spec)).toThrow(message);
   });

@@ -1,4 +1,12 @@
-import { assertFaultRoute, FAULT_KINDS, type Fault, type FaultRoute, OVERSIZED_SHAPES, validateFault } from "./faults";
+import {
+  assertFaultApplies,
+  assertFaultRoute,
+  FAULT_KINDS,
+  type Fault,
+  type FaultRoute,
+  OVERSIZED_SHAPES,
+  validateFault,
+} from "./faults";
 
 export interface FaultSpec {
   route: FaultRoute;
@@ -9,8 +17,8 @@ export interface FaultSpec {
 
 const USAGE =
   "expected <route>=<fault>[x<times>], faults: <status e.g. 503>, status:<code>, slow:<ms>, blackhole, " +
-  `oversized:<bytes>[k|m|g][:${OVERSIZED_SHAPES.join("|")}], malformed, unauthorized, reset ` +
-  "(e.g. cp.status=503, cp.console=slow:5000, cp.stop=503x2)";
+  `oversized:<bytes>[k|m|g][:${OVERSIZED_SHAPES.join("|")}], malformed, unauthorized, reset, drop:<ms> ` +
+  "(e.g. cp.status=503, cp.console=slow:5000, cp.stop=503x2, tenant.ws=drop:3000)";
 
 const SIZE_UNITS: Record<string, number> = {
   "": 1,
@@ -22,7 +30,10 @@ const SIZE_UNITS: Record<string, number> = {
   gib: 1024 ** 3,
 };
 
-/** `molecule-ops sim --fault <spec>`: e.g. "cp.status=503", "cp.console=oversized:50m", "cp.stop=resetx2". */
+/**
+ * `molecule-ops sim --fault <spec>`: e.g. "cp.status=503", "cp.console=oversized:50m", "cp.stop=resetx2",
+ * "tenant.ws=drop:3000" (every feed connection is cut 3 s after it opens).
+ */
 export function parseFaultSpec(spec: string): FaultSpec {
   const eq = spec.indexOf("=");
   if (eq <= 0) throw new Error(`bad fault spec "${spec}": ${USAGE}`);
@@ -41,6 +52,11 @@ export function parseFaultSpec(spec: string): FaultSpec {
     if (times < 1) throw new Error(`bad fault spec "${spec}": times must be at least 1`);
   }
   const fault = parseFault(body, spec);
+  try {
+    assertFaultApplies(route, fault);
+  } catch (error) {
+    throw new Error(`bad fault spec "${spec}": ${(error as Error).message}`);
+  }
   return times === undefined ? { route, fault } : { route, fault, times };
 }
 
@@ -57,6 +73,7 @@ function parseFault(body: string, spec: string): Fault {
   if (/^\d{3}$/.test(kind) && args.length === 0) fault = { kind: "status", status: Number(kind) };
   else if (kind === "status" && args.length === 1) fault = { kind, status: integer(args[0], "status") };
   else if (kind === "slow" && args.length === 1) fault = { kind, delayMs: integer(args[0], "delay (ms)") };
+  else if (kind === "drop" && args.length === 1) fault = { kind, afterMs: integer(args[0], "drop delay (ms)") };
   else if (kind === "oversized" && (args.length === 1 || args.length === 2)) {
     const size = /^(\d+)([a-z]*)$/i.exec(args[0] ?? "");
     const unit = SIZE_UNITS[(size?.[2] ?? "").toLowerCase()];

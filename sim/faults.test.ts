@@ -148,6 +148,18 @@ describe("fault kinds", () => {
     await expect(request).rejects.toThrow();
     expect(s.state.instance(id)?.state).not.toBe("stopping");
   });
+
+  it("drop: the connection dies afterMs after the request, unanswered", async () => {
+    const s = await sim();
+    const { path } = await running(s);
+    s.faults.set("cp.status", { kind: "drop", afterMs: 80 });
+    const started = Date.now();
+    await expect(call(s, "GET", path, { headers: provisionHeaders(s) })).rejects.toThrow();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(70);
+    await vi.waitFor(() =>
+      expect(s.state.requests().find((r) => r.route === "cp.status")).toMatchObject({ status: 0, done: true }),
+    );
+  });
 });
 
 describe("fault controller", () => {
@@ -183,5 +195,7 @@ describe("fault controller", () => {
     expect(() => s.faults.set("cp.nope", { kind: "reset" })).toThrow(/valid routes: cp\.provision/);
     expect(() => s.faults.set("cp.stop", { kind: "slow", delayMs: -1 })).toThrow(/delayMs/);
     expect(() => s.faults.set("cp.stop", { kind: "reset" }, { times: 0 })).toThrow(/times/);
+    expect(() => s.faults.set("cp.stop", { kind: "drop", afterMs: 1.5 })).toThrow(/afterMs/);
+    expect(() => s.faults.set("tenant.ws", { kind: "malformed" })).toThrow(/does not apply to tenant\.ws/);
   });
 });

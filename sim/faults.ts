@@ -15,7 +15,13 @@ export type Fault =
   | { kind: "malformed" }
   | { kind: "unauthorized" }
   /** Destroy the socket without answering. */
-  | { kind: "reset" };
+  | { kind: "reset" }
+  /**
+   * A connection that dies on its own afterMs later: on tenant.ws the upgrade succeeds and the
+   * socket is then cut without a close frame (a feed that drops every few seconds); on an HTTP
+   * route the socket is destroyed afterMs after the request, never answered.
+   */
+  | { kind: "drop"; afterMs: number };
 
 /** padded-json: the normal answer then `bytes` spaces; json-string: one object whose string field is
  * `bytes` long; garbage: non-JSON. */
@@ -32,14 +38,34 @@ export const FAULT_ROUTES = [
   "tenant.console",
   "tenant.events",
   "tenant.bootstrap-failed",
+  "tenant.ws",
 ] as const;
 export type FaultRoute = (typeof FAULT_ROUTES)[number];
 
-export const FAULT_KINDS = ["status", "slow", "blackhole", "oversized", "malformed", "unauthorized", "reset"] as const;
+export const FAULT_KINDS = [
+  "status",
+  "slow",
+  "blackhole",
+  "oversized",
+  "malformed",
+  "unauthorized",
+  "reset",
+  "drop",
+] as const;
+
+/** A websocket upgrade has no JSON body to inflate or truncate: only these make sense on tenant.ws. */
+export const WS_FAULT_KINDS: readonly Fault["kind"][] = [
+  "status",
+  "slow",
+  "blackhole",
+  "unauthorized",
+  "reset",
+  "drop",
+];
 export const OVERSIZED_SHAPES: readonly OversizedShape[] = ["padded-json", "json-string", "garbage"];
 
 export interface FaultController {
-  /** times: how many requests it applies to; default: until cleared. */
+  /** times: how many requests it applies to (a /ws connection is one); default: until cleared. */
   set(route: string, fault: Fault, options?: { times?: number }): void;
   clear(route?: string): void;
   list(): Array<{ route: string; fault: Fault; remaining: number | null }>;
@@ -51,6 +77,13 @@ export function isFaultRoute(route: string): route is FaultRoute {
 
 export function assertFaultRoute(route: string): asserts route is FaultRoute {
   if (!isFaultRoute(route)) throw new Error(`unknown fault route "${route}"; valid routes: ${FAULT_ROUTES.join(", ")}`);
+}
+
+/** Refuses a fault its route cannot act out, rather than arming one that would silently do nothing. */
+export function assertFaultApplies(route: FaultRoute, fault: Fault): void {
+  if (route === "tenant.ws" && !WS_FAULT_KINDS.includes(fault.kind)) {
+    throw new Error(`fault "${fault.kind}" does not apply to tenant.ws; valid there: ${WS_FAULT_KINDS.join(", ")}`);
+  }
 }
 
 /** Checks a fault that arrived as data (POST /_sim/faults, a test's literal), field by field. */
@@ -75,6 +108,8 @@ export function validateFault(value: unknown): Fault {
     }
     case "slow":
       return { kind, delayMs: positiveInt("delayMs", 3_600_000) };
+    case "drop":
+      return { kind, afterMs: positiveInt("afterMs", 3_600_000) };
     case "oversized": {
       const bytes = positiveInt("bytes", Number.MAX_SAFE_INTEGER);
       const shape = fault.shape;
@@ -105,6 +140,7 @@ export class FaultTable implements FaultController {
   set(route: string, fault: Fault, options: { times?: number } = {}): void {
     assertFaultRoute(route);
     const checked = validateFault(fault);
+    assertFaultApplies(route, checked);
     const { times } = options;
     if (times !== undefined && (!Number.isInteger(times) || times < 1)) {
       throw new Error("fault times must be a positive integer");

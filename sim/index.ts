@@ -12,4 +12,12 @@ export {
 export { isLoopbackHost } from "./loopback";
 export type { SimOptions, SimSecrets, SimTiming } from "./options";
 export { type Sim, startSim } from "./start-sim";
-export type { CpInstance, InstanceState, RequestRecord, SimEvent, SimState, TenantWorkspace } from "./types";
+export type {
+  CpInstance,
+  FeedMessage,
+  InstanceState,
+  RequestRecord,
+  SimEvent,
+  SimState,
+  TenantWorkspace,
+} from "./types";

@@ -14,6 +14,8 @@ export interface SimTiming {
   pendingMs: number;
   stoppingMs: number;
   provisioningMs: number;
+  /** How often a flapping workspace toggles between online and degraded. */
+  flapMs: number;
 }
 
 export interface SimOptions {
@@ -33,6 +35,8 @@ export interface SimOptions {
   crashRatio?: number;
   /** false = a tenant without a control plane: CP routes are absent and the tenant console answers 501. */
   cp?: boolean;
+  /** How many seeded online workspaces flap between online and degraded (every timing.flapMs), default 0. */
+  flapping?: number;
 }
 
 export interface ResolvedSimOptions {
@@ -45,6 +49,7 @@ export interface ResolvedSimOptions {
   timing: SimTiming;
   crashRatio: number;
   cp: boolean;
+  flapping: number;
 }
 
 export function resolveSimOptions(options: SimOptions = {}): ResolvedSimOptions {
@@ -55,6 +60,10 @@ export function resolveSimOptions(options: SimOptions = {}): ResolvedSimOptions 
     throw new Error("sim: workspaces must be a non-negative integer");
   const crashRatio = options.crashRatio ?? 0.15;
   if (!(crashRatio >= 0 && crashRatio <= 1)) throw new Error("sim: crashRatio must be between 0 and 1");
+  const flapping = options.flapping ?? 0;
+  if (!Number.isInteger(flapping) || flapping < 0) throw new Error("sim: flapping must be a non-negative integer");
+  const flapMs = options.timing?.flapMs ?? 4000;
+  if (!(flapMs > 0)) throw new Error("sim: timing.flapMs must be a positive number of ms");
   // Distinct random secrets per gate by default, so a client that sends the provision secret
   // to /cp/admin/* fails here as it did in production once the secrets were split.
   const secret = () => randomBytes(24).toString("hex");
@@ -73,8 +82,10 @@ export function resolveSimOptions(options: SimOptions = {}): ResolvedSimOptions 
       pendingMs: options.timing?.pendingMs ?? 1500,
       stoppingMs: options.timing?.stoppingMs ?? 1000,
       provisioningMs: options.timing?.provisioningMs ?? 3000,
+      flapMs,
     },
     crashRatio,
     cp: options.cp ?? true,
+    flapping,
   };
 }

@@ -10,10 +10,11 @@ import { matchRoute, type RouteContext, type RouteDef } from "./router";
 import type { SimWorld } from "./state";
 import { tenantRoutes } from "./tenant-routes";
 import type { RequestRecord } from "./types";
+import { WsFeed } from "./ws-feed";
 
 export interface SimServer {
   server: Server;
-  /** Stops accepting, destroys every open socket (black-holed ones too) and waits for the close. */
+  /** Stops accepting, destroys every open socket (black-holed ones and /ws feeds too) and waits for the close. */
   close(): Promise<void>;
 }
 
@@ -25,7 +26,10 @@ interface Exchange {
   signal: AbortSignal;
 }
 
-/** The CP and the tenant platform on one port; without a CP (cp: false) its routes do not exist. */
+/**
+ * The CP and the tenant platform (REST and the /ws feed) on one port; without a CP (cp: false)
+ * its routes do not exist.
+ */
 export function createSimServer(world: SimWorld, faults: FaultTable): SimServer {
   const routes: RouteDef[] = [...(world.options.cp ? cpRoutes : []), ...tenantRoutes, ...faultRoutes];
   const closing = new AbortController();
@@ -45,6 +49,8 @@ export function createSimServer(world: SimWorld, faults: FaultTable): SimServer 
       else writeReply(res, record, errorReply(500, `sim: ${error instanceof Error ? error.message : String(error)}`));
     });
   });
+  const feed = new WsFeed(world, faults);
+  server.on("upgrade", (req, socket, head) => feed.handleUpgrade(req, socket, head));
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -55,6 +61,7 @@ export function createSimServer(world: SimWorld, faults: FaultTable): SimServer 
       new Promise<void>((resolve) => {
         world.close();
         closing.abort();
+        feed.close();
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       }),

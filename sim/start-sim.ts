@@ -13,7 +13,7 @@ export interface Sim {
   env: Record<string, string>;
   faults: FaultController;
   state: SimState;
-  /** Closes the server, destroys open sockets (black-holed ones too), clears timers. */
+  /** Closes the server, destroys open sockets (black-holed ones and /ws feeds too), clears timers. */
   close(): Promise<void>;
 }
 

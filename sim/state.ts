@@ -42,6 +42,9 @@ export class SimWorld implements SimState {
       if (record.data.status === "provisioning" && instance)
         this.scheduleBoot(record, instance, options.timing.provisioningMs);
     }
+    // The first online ones in seed order: the same seed flaps the same workspaces.
+    const flappers = seeded.workspaces.filter((record) => record.data.status === "online").slice(0, options.flapping);
+    for (const record of flappers) this.flap(record.data.id, options.timing.flapMs);
   }
 
   // --- SimState (copies out, for tests) ---
@@ -135,6 +138,26 @@ export class SimWorld implements SimState {
 
   onEvent(listener: (event: SimEvent) => void): () => void {
     return this.eventLog.onEvent(listener);
+  }
+
+  /**
+   * A workspace whose health wobbles, so the console has live changes to show and its reactive
+   * health (SPEC §5) something to cope with. Each flip goes through changeStatus, hence is an
+   * event on /events and /ws. A flip waits while the workspace is in any other status (stopped,
+   * restarting, failed): flapping must never bring a workspace without compute "online"; it
+   * resumes once the workspace is back up.
+   */
+  flap(id: string, everyMs: number): () => void {
+    const record = this.mustFind(id);
+    if (!(everyMs > 0)) throw new Error("sim: flap interval must be a positive number of ms");
+    let timer: NodeJS.Timeout | undefined;
+    const flip = () => {
+      const next = flapTarget(record.data.status);
+      if (next) this.changeStatus(record, next, { instance_id: record.data.instance_id });
+      timer = this.timers.after(everyMs, flip);
+    };
+    timer = this.timers.after(everyMs, flip);
+    return () => this.timers.cancel(timer);
   }
 
   // --- used by the routes ---
@@ -303,4 +326,10 @@ export class SimWorld implements SimState {
       created_at: now.toISOString(),
     });
   }
+}
+
+function flapTarget(status: string): string | undefined {
+  if (status === "online") return "degraded";
+  if (status === "degraded") return "online";
+  return undefined;
 }

@@ -7,7 +7,7 @@ import type { SimOptions } from "./options";
 import { type Sim, startSim } from "./start-sim";
 
 /** Short state-machine delays so a whole lifecycle fits in a test. */
-export const FAST = { pendingMs: 40, stoppingMs: 40, provisioningMs: 120 };
+export const FAST = { pendingMs: 40, stoppingMs: 40, provisioningMs: 120, flapMs: 40 };
 
 /** A sim factory for a test file: each sim starts FAST and is closed after each test. */
 export function useSims(): (options?: SimOptions) => Promise<Sim> {

@@ -46,21 +46,30 @@ export interface SimEvent {
   created_at: string;
 }
 
+/** One message of the tenant's `GET /ws` feed (SPEC §3): a SimEvent under its wire names. */
+export interface FeedMessage {
+  event: string;
+  workspace_id: string | null;
+  /** The event's created_at (ISO 8601). */
+  timestamp: string;
+  payload: Record<string, unknown>;
+}
+
 export interface RequestRecord {
   method: string;
   /** Path without the query string. */
   path: string;
   /** The raw request target, query string included (e.g. to see which instance_id was sent). */
   url: string;
-  /** Fault-route name (e.g. "cp.status"), "sim.faults", or null when no route matched. */
+  /** Fault-route name (e.g. "cp.status", "tenant.ws"), "sim.faults", or null when no route matched. */
   route: string | null;
-  /** 0 while unanswered, and for black-holed or reset requests. */
+  /** 0 while unanswered, and for black-holed or reset requests; 101 for an accepted /ws upgrade. */
   status: number;
   /** Lower-cased names; repeated headers joined with ", ". */
   headers: Record<string, string>;
-  /** Response body bytes handed to the socket. */
+  /** Response body bytes handed to the socket (for /ws: the feed messages sent so far). */
   bytes: number;
-  /** True once the response finished or the connection went away. */
+  /** True once the response finished or the connection went away (for /ws: once the feed closed). */
   done: boolean;
   at: string;
 }
@@ -80,6 +89,11 @@ export interface SimState {
   setInstanceState(instanceId: string, state: InstanceState): CpInstance;
   /** Seeds one workspace; a live status without an explicit instance_id gets a CP instance. */
   addWorkspace(partial?: Partial<TenantWorkspace>): TenantWorkspace;
-  /** Subscribes to new events (the future /ws feed); returns the unsubscribe function. */
+  /** Subscribes to new events (what the /ws feed pushes); returns the unsubscribe function. */
   onEvent(listener: (event: SimEvent) => void): () => void;
+  /**
+   * Toggles the workspace between online and degraded every everyMs, emitting an event per flip;
+   * flips wait while it is in any other status. Returns the function that stops it.
+   */
+  flap(id: string, everyMs: number): () => void;
 }

@@ -26,15 +26,17 @@ export const simCommand: Command = {
         throw new OpsError("Usage", `--fault ${spec}: ${(error as Error).message}`);
       }
     });
+    // Read before starting: a bad number is a usage error, not a failure to listen.
+    const options = {
+      port: intFlag(ctx.parsed, "port", 0, 65535) ?? 0,
+      workspaces: intFlag(ctx.parsed, "workspaces", 0, 100_000) ?? 12,
+      seed: intFlag(ctx.parsed, "seed", 0, 2 ** 31 - 1) ?? 1,
+      // A few workspaces keep changing, so whoever runs `npm start` sees live updates.
+      flapping: intFlag(ctx.parsed, "flapping", 0, 100_000) ?? 2,
+    };
     let sim: Sim;
     try {
-      sim = await startSim({
-        port: intFlag(ctx.parsed, "port", 0, 65535) ?? 0,
-        workspaces: intFlag(ctx.parsed, "workspaces", 0, 100_000) ?? 12,
-        seed: intFlag(ctx.parsed, "seed", 0, 2 ** 31 - 1) ?? 1,
-        // A few workspaces keep changing, so whoever runs `npm start` sees live updates.
-        flapping: intFlag(ctx.parsed, "flapping", 0, 100_000) ?? 2,
-      });
+      sim = await startSim(options);
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code;
       throw new OpsError("Input", `the emulator could not listen: ${code ?? (cause as Error).message}`, { cause });

@@ -316,6 +316,25 @@ describe("Stop", () => {
 });
 
 describe("IsRunning", () => {
+  it("uses an instance the caller already read from the store, and still refuses a non-EC2 one", async () => {
+    const c = await serve((_req, res) => sendJson(res, 200, { state: "running" }));
+    // Nothing bound in the store: the pre-resolved instance is what is asked about.
+    expect(await c.isRunning(WS, { instanceId: INSTANCE })).toMatchObject({
+      instanceId: INSTANCE,
+      running: true,
+      error: null,
+    });
+    expect(server!.requests[0]!.path).toBe(`/cp/workspaces/${WS}/status?instance_id=${INSTANCE}`);
+    expect(await c.isRunning(WS, { instanceId: null })).toMatchObject({
+      instanceId: null,
+      running: false,
+      error: null,
+    });
+    const bad = await c.isRunning(WS, { instanceId: WS });
+    expect(bad).toMatchObject({ running: true, error: { code: "Input" } });
+    expect(server!.requests).toHaveLength(1);
+  });
+
   it.each([
     ["running", true],
     ["pending", false],

@@ -41,6 +41,14 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+export interface StatusOptions extends CallOptions {
+  /**
+   * The workspace's instance as the caller already read it from the store (a sweep reads every
+   * open binding in one query instead of one lookup per request); null: none on file.
+   */
+  instanceId?: string | null;
+}
+
 /** SPEC §2 IsRunning, as a value: `running` is true whenever the answer is uncertain. */
 export interface RunningStatus {
   workspaceId: string;
@@ -182,10 +190,13 @@ export class CpClient {
    * uncertain". Answering false on a CP blip sent every workspace of every tenant into a
    * restart storm. Only a 2xx with a state other than "running" is a definitive "not running".
    */
-  async isRunning(workspaceId: string, opts: CallOptions = {}): Promise<RunningStatus> {
+  async isRunning(workspaceId: string, opts: StatusOptions = {}): Promise<RunningStatus> {
     let instanceId: string | null;
     try {
-      instanceId = this.resolve(workspaceId, "status");
+      instanceId =
+        opts.instanceId === undefined
+          ? this.resolve(workspaceId, "status")
+          : checkedInstanceId(opts.instanceId || null, workspaceId, "status");
     } catch (error) {
       return { workspaceId, instanceId: null, running: true, state: null, error: asOpsError(error) };
     }
@@ -283,16 +294,7 @@ export class CpClient {
     } catch (cause) {
       return rethrowAsStore(cause, `${op}: resolve instance_id`);
     }
-    // A binding that is not an EC2 id (a workspace UUID, say) is never sent: EC2 rejects it as
-    // Malformed, the terminate fails, and the next provision collides with the leftover
-    // security group (seed, 2026-04-22).
-    if (instanceId && !isEc2InstanceId(instanceId)) {
-      throw new OpsError(
-        "Input",
-        `${op} ${workspaceId}: the instance on file is not an EC2 id (${instanceId.slice(0, 40)}); re-sync the binding first`,
-      );
-    }
-    return instanceId;
+    return checkedInstanceId(instanceId, workspaceId, op);
   }
 
   private requireBackend(): CpConfig {
@@ -305,6 +307,21 @@ export class CpClient {
     const clean = redactSecrets(stripControlChars(text), this.secrets);
     return clean.length > ERROR_FIELD_MAX ? `${clean.slice(0, ERROR_FIELD_MAX)}…` : clean;
   }
+}
+
+/**
+ * A binding that is not an EC2 id (a workspace UUID, say) is never sent: EC2 rejects it as
+ * Malformed, the terminate fails, and the next provision collides with the leftover security
+ * group (seed, 2026-04-22).
+ */
+function checkedInstanceId(instanceId: string | null, workspaceId: string, op: string): string | null {
+  if (instanceId && !isEc2InstanceId(instanceId)) {
+    throw new OpsError(
+      "Input",
+      `${op} ${workspaceId}: the instance on file is not an EC2 id (${stripControlChars(instanceId).slice(0, 40)}); re-sync the binding first`,
+    );
+  }
+  return instanceId;
 }
 
 function noBackend(): OpsError {

@@ -169,7 +169,8 @@ export class LiveStatus {
     const outcomes: CheckOutcome[] = [];
     const report = await sweepStatus(
       cp,
-      checked.map((r) => r.id),
+      // The list query picks the open binding exactly as CpClient would, so no lookup per request.
+      checked.map((r) => ({ workspaceId: r.id, instanceId: r.instanceId })),
       {
         concurrency: this.options.concurrency ?? DEFAULT_SWEEP_CONCURRENCY,
         signal: this.stopping.signal,

@@ -11,6 +11,13 @@ export interface SweepOptions {
   onResult?: (result: RunningStatus) => void;
 }
 
+/** A workspace to check, with its instance when the caller read it from the store already. */
+export interface SweepTarget {
+  workspaceId: string;
+  /** Omitted: CpClient looks it up; null: none on file (nothing is asked). */
+  instanceId?: string | null;
+}
+
 export interface SweepReport {
   checked: number;
   running: number;
@@ -31,17 +38,20 @@ export interface SweepReport {
  */
 export async function sweepStatus(
   cp: CpClient,
-  workspaceIds: readonly string[],
+  targets: readonly SweepTarget[],
   options: SweepOptions = {},
 ): Promise<SweepReport> {
   const started = performance.now();
   const report: SweepReport = { checked: 0, running: 0, notRunning: 0, uncertain: 0, unbound: 0, ms: 0 };
   const signal = options.signal;
   await forEachBounded(
-    workspaceIds,
+    targets,
     options.concurrency ?? DEFAULT_SWEEP_CONCURRENCY,
-    async (id) => {
-      const result = await cp.isRunning(id, signal ? { signal } : {});
+    async (target) => {
+      const result = await cp.isRunning(target.workspaceId, {
+        ...(signal ? { signal } : {}),
+        ...(target.instanceId === undefined ? {} : { instanceId: target.instanceId }),
+      });
       report.checked++;
       if (result.error) report.uncertain++;
       else if (result.instanceId === null) report.unbound++;

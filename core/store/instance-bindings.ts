@@ -33,6 +33,7 @@ export class InstanceBindings {
   private readonly insertClosed;
   private readonly closeById;
   private readonly allOpenRows;
+  private readonly openOrdered;
 
   constructor(db: Db) {
     this.closeOpen = db.prepare<{ at: number; ws: string; instance: string | null }>(
@@ -54,10 +55,23 @@ export class InstanceBindings {
     this.allOpenRows = db.prepare<[], { id: number; workspace_id: string; instance_id: string; bound_at: number }>(
       "SELECT id, workspace_id, instance_id, bound_at FROM instance_bindings WHERE unbound_at IS NULL ORDER BY id",
     );
+    this.openOrdered = db.prepare<[], { workspace_id: string; instance_id: string }>(
+      "SELECT workspace_id, instance_id FROM instance_bindings WHERE unbound_at IS NULL ORDER BY bound_at, id",
+    );
     this.history = db.prepare<[string], BindingRow>(
       `SELECT workspace_id, instance_id, source, state, bound_at, unbound_at FROM instance_bindings
        WHERE workspace_id = ? ORDER BY bound_at, id`,
     );
+  }
+
+  /**
+   * Every workspace's open binding in one query, picked as resolveInstanceId picks it (the
+   * latest bound_at, then id, wins): for a sweep over thousands of workspaces.
+   */
+  openInstances(): Map<string, string> {
+    const map = new Map<string, string>();
+    for (const r of this.openOrdered.iterate()) map.set(r.workspace_id, r.instance_id);
+    return map;
   }
 
   /** The instance currently bound to the workspace, or null when none is on file. */
