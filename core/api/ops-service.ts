@@ -112,8 +112,10 @@ export class OpsService {
       "profiles.use": async ({ name }) => {
         if (!this.allProfiles().some((p) => p.name === name))
           throw new OpsError("NotFound", `no profile named ${name}`);
-        if (name !== ENV_PROFILE) o.profiles.update((st) => void (st.active = name));
-        else o.profiles.update((st) => void (st.active = null));
+        // The environment's profile is the default, so choosing it clears the saved choice.
+        o.profiles.update((st) => {
+          st.active = name === ENV_PROFILE ? null : name;
+        });
         await this.switchTo(name);
         return this.viewOf(name);
       },
