@@ -6,4 +6,6 @@ import { ensureBundle } from "./ensure-bundle.mjs";
 const cli = await ensureBundle("cli");
 // Threads the CLI starts are bundles of their own; tell it where (see core/provlog/ingest.ts).
 globalThis.moleculeOpsWorkers = { parse: await ensureBundle("parse-worker") };
+// `serve` builds the UI on demand; the builder lives beside this launcher, outside the bundle.
+globalThis.moleculeOpsEnsureRenderer = async () => (await import("./ensure-renderer.mjs")).ensureRenderer();
 await import(cli);

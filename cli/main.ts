@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   watch: async () => (await import("./commands/watch")).watchCommand,
   restart: async () => (await import("./commands/restart")).restartCommand,
   "report-failure": async () => (await import("./commands/report-failure")).reportFailureCommand,
+  serve: async () => (await import("./commands/serve")).serveCommand,
 };
 
 async function usage(): Promise<string> {
