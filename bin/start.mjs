@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// `npm start`: the built-in emulator, then the app on it: the desktop app when an Electron
+// binary is installed, else the browser host (DESIGN), saying which in one line. No credentials
+// are needed: the emulator's own environment is the app's "environment" profile.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir, userInfo } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const cli = join(root, "bin", "molecule-ops.mjs");
+const children = [];
+
+function stopAll(code = 0) {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  process.exitCode = code;
+}
+process.on("SIGINT", () => stopAll(0));
+process.on("SIGTERM", () => stopAll(0));
+
+/** Starts a child and resolves with it once `ready` matches a line of its stdout (echoed as it comes). */
+function start(command, args, env, ready, { echo = true } = {}) {
+  const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+  children.push(child);
+  child.on("exit", (code) => stopAll(code ?? 1));
+  return new Promise((resolveStart, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    let found = null;
+    lines.on("line", (line) => {
+      if (echo) process.stdout.write(`${line}\n`);
+      if (found) return;
+      found = ready(line);
+      if (found) resolveStart({ child, match: found });
+    });
+    child.once("exit", (code) => {
+      if (!found) reject(new Error(`${args.join(" ")} exited ${code} before it was ready`));
+    });
+  });
+}
+
+/** The Electron binary's path, or why there is none (Node < 22, or no network at install). */
+function electronBinary() {
+  try {
+    const path = createRequire(import.meta.url)("electron");
+    if (typeof path === "string" && existsSync(path)) return { path };
+    return { why: "the electron package is installed but its binary is not" };
+  } catch {
+    return { why: "no Electron binary is installed here" };
+  }
+}
+
+const env = {
+  ...process.env,
+  // The emulator's data never mixes with a real tenant's cache.
+  MOLECULE_OPS_HOME: process.env.MOLECULE_OPS_HOME || join(tmpdir(), `molecule-ops-emulator-${userInfo().uid}`),
+};
+delete env.MOLECULE_OPS_DB;
+
+const simEnv = {};
+await start(process.execPath, [cli, "sim", ...process.argv.slice(2)], env, (line) => {
+  const m = /^export ([A-Z_]+)=(.*)$/.exec(line);
+  if (m) simEnv[m[1]] = m[2];
+  return simEnv.MOLECULE_TENANT_URL ? true : null;
+});
+Object.assign(env, simEnv);
+
+const electron = electronBinary();
+if (electron.path) {
+  const { buildElectronApp } = await import("../electron/build-app.mjs");
+  await (await import("./ensure-renderer.mjs")).ensureRenderer();
+  await buildElectronApp();
+  process.stdout.write("molecule-ops: opening the desktop app (Electron) on the emulator\n");
+  const app = spawn(electron.path, [join(root, "dist", "electron", "main.mjs")], { cwd: root, env, stdio: "inherit" });
+  children.push(app);
+  app.on("exit", (code) => stopAll(code ?? 0));
+} else {
+  const { match } = await start(process.execPath, [cli, "serve"], env, (line) => /browser host at (\S+)/.exec(line), {
+    echo: false,
+  });
+  process.stdout.write(
+    `molecule-ops: ${electron.why}, so the app runs in the browser host on the emulator: open ${match[1]}\n`,
+  );
+}
