@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sim, startSim } from "../sim";
 import { BIN, runCli } from "./run-cli.testkit";
@@ -191,12 +192,28 @@ describe("usage and configuration errors exit 1 with one clear line", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: "Config" } });
   });
 
-  it("refuses a database file that belongs to something else, exit 2", async () => {
-    const foreign = join(dir, "not-a-db.db");
-    writeFileSync(foreign, "this is not sqlite ".repeat(100));
+  it("sets a damaged cache aside, keeps it, says so, and goes on with a fresh one", async () => {
+    const damaged = join(dir, "damaged.db");
+    const junk = "this is not sqlite ".repeat(100);
+    writeFileSync(damaged, junk);
+    const r = await runCli(["status", "ws-1", "--json", "--db", damaged], env);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ instance_id: null, running: false });
+    const backup = /kept as (\S+) and a fresh cache/.exec(r.stderr)?.[1];
+    expect(r.stderr).toMatch(/was damaged \(the file is not a SQLite database\)/);
+    expect(backup && readFileSync(backup, "utf8")).toBe(junk);
+  });
+
+  it("refuses another application's SQLite database and leaves it untouched, exit 2", async () => {
+    const foreign = join(dir, "foreign.db");
+    const other = new Database(foreign);
+    other.exec("CREATE TABLE photos (id INTEGER PRIMARY KEY, path TEXT); INSERT INTO photos (path) VALUES ('a.jpg')");
+    other.close();
+    const before = readFileSync(foreign);
     const r = await runCli(["status", "ws-1", "--db", foreign], env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/not a SQLite database/);
+    expect(r.stderr).toMatch(/not a molecule-ops cache/);
+    expect(readFileSync(foreign).equals(before)).toBe(true);
   });
 });
 

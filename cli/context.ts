@@ -23,7 +23,15 @@ export class CommandContext {
   }
 
   openStore(): Store {
-    this.store ??= Store.open(defaultDbPath(stringFlag(this.parsed, "db"), this.env));
+    if (!this.store) {
+      this.store = Store.open(defaultDbPath(stringFlag(this.parsed, "db"), this.env));
+      const r = this.store.recovered;
+      if (r) {
+        process.stderr.write(
+          `molecule-ops: the cache ${this.store.path} was damaged (${r.reason}); it is kept as ${r.backup} and a fresh cache was started: run sync (and import-log) to refill it\n`,
+        );
+      }
+    }
     return this.store;
   }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { OpsError } from "../errors";
@@ -16,24 +16,29 @@ const APPLICATION_ID = 0x4d4f5053; // "MOPS"
 export function openDatabase(path: string): Db {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const isNew = path === ":memory:" || !existsSync(path);
-  let db: Db;
+  let db: Db | undefined;
   try {
     db = new Database(path);
+    db.pragma("busy_timeout = 5000");
+    // Before any pragma that writes (WAL changes the file header): another application's
+    // database must be left byte for byte as it was.
+    refuseForeign(db, path, isNew);
     // 16 KiB pages: a quarter of the per-page work of the default 4 KiB when an import writes
     // hundreds of megabytes (measured: a 1M-line import 35% faster). Only a new file can choose.
     if (isNew) db.pragma("page_size = 16384");
     db.pragma("journal_mode = WAL");
-    db.pragma("busy_timeout = 5000");
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     // 8 MiB of page cache: the default 2 MiB thrashes on the list and timeline indexes, and a
     // larger one only adds to an import's memory (bulk loads rebuild indexes by sorting).
     db.pragma("cache_size = -8192");
   } catch (cause) {
+    if (cause instanceof OpsError) throw cause;
+    if (db?.open) db.close();
     throw new OpsError("Store", `cannot open the cache ${path}: ${describeSqliteError(cause)}`, { cause });
   }
   try {
-    migrate(db, path, isNew);
+    migrate(db, path);
   } catch (cause) {
     db.close();
     if (cause instanceof OpsError) throw cause;
@@ -42,13 +47,20 @@ export function openDatabase(path: string): Db {
   return db;
 }
 
-function migrate(db: Db, path: string, isNew: boolean): void {
+function refuseForeign(db: Db, path: string, isNew: boolean): void {
   const appId = db.pragma("application_id", { simple: true }) as number;
-  const version = db.pragma("user_version", { simple: true }) as number;
   const hasTables = (db.prepare("SELECT count(*) AS n FROM sqlite_master").get() as { n: number }).n > 0;
   if (appId !== APPLICATION_ID && (hasTables || !isNew) && !(appId === 0 && !hasTables)) {
-    throw new OpsError("Store", `${path} is not a molecule-ops cache (another application's SQLite file)`);
+    db.close();
+    throw new OpsError(
+      "Store",
+      `${path} is not a molecule-ops cache (another application's SQLite file); it was left untouched: pass --db with another path`,
+    );
   }
+}
+
+function migrate(db: Db, path: string): void {
+  const version = db.pragma("user_version", { simple: true }) as number;
   if (version > MIGRATIONS.length) {
     throw new OpsError(
       "Store",
@@ -64,6 +76,39 @@ function migrate(db: Db, path: string, isNew: boolean): void {
   }
   // A bulk import killed before it rebuilt its indexes left them out; put them back.
   for (const { sql } of READ_INDEXES) db.exec(sql);
+}
+
+/** A damaged cache that was set aside so work can go on: where the old file is kept. */
+export interface Recovery {
+  backup: string;
+  reason: string;
+}
+
+/**
+ * Opens the cache; a file SQLite reports as damaged (not a database, corrupt pages) is renamed
+ * aside with its -wal and -shm, kept for inspection, and a fresh cache is started: the cache only
+ * mirrors the tenant and the logs, so a sync and an import refill it, while a crash here would
+ * leave staff without a tool. Another application's database is never moved: that is refused.
+ */
+export function openOrRecover(
+  path: string,
+  now: () => Date = () => new Date(),
+): { db: Db; recovered: Recovery | null } {
+  try {
+    return { db: openDatabase(path), recovered: null };
+  } catch (error) {
+    if (path === ":memory:" || !isDamage((error as OpsError).cause)) throw error;
+    const backup = `${path}.damaged-${now().toISOString().replace(/[:.]/g, "-")}`;
+    for (const suffix of ["", "-wal", "-shm"]) {
+      if (existsSync(path + suffix)) renameSync(path + suffix, backup + suffix);
+    }
+    return { db: openDatabase(path), recovered: { backup, reason: describeSqliteError((error as OpsError).cause) } };
+  }
+}
+
+function isDamage(cause: unknown): boolean {
+  const code = (cause as { code?: unknown } | null)?.code;
+  return code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT";
 }
 
 export function describeSqliteError(cause: unknown): string {

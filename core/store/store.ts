@@ -2,7 +2,7 @@ import type { CpLedger, StartedRecord, StoppedRecord } from "../cp/cp-ledger";
 import { OpsError } from "../errors";
 import { formatGoJson } from "../provlog";
 import { InstanceBindings } from "./instance-bindings";
-import { type Db, describeSqliteError, openDatabase } from "./open-store";
+import { type Db, describeSqliteError, openOrRecover, type Recovery } from "./open-store";
 import { RestartRows } from "./restart-rows";
 import { TimelineEvents } from "./timeline-events";
 import { type TimelineFilter, type TimelineRow, timelineRows } from "./timeline-query";
@@ -20,6 +20,8 @@ export class Store implements CpLedger {
   private constructor(
     readonly db: Db,
     readonly path: string,
+    /** Set when the file was damaged and a fresh cache replaced it (the old one kept aside). */
+    readonly recovered: Recovery | null = null,
   ) {
     this.bindings = new InstanceBindings(db);
     this.events = new TimelineEvents(db);
@@ -29,7 +31,8 @@ export class Store implements CpLedger {
   }
 
   static open(path: string): Store {
-    return new Store(openDatabase(path), path);
+    const { db, recovered } = openOrRecover(path);
+    return new Store(db, path, recovered);
   }
 
   resolveInstanceId(workspaceId: string): string | null {
