@@ -10,7 +10,7 @@ import { type Sim, type SimOptions, startSim } from "../../sim";
 import { readCpConfig } from "../config/cp-config";
 import { CpClient, type CpClientOptions } from "../cp/cp-client";
 import { Store } from "../store/store";
-import { TenantClient } from "../tenant/tenant-client";
+import { TenantClient, type TenantClientOptions } from "../tenant/tenant-client";
 import { readTenantConfig } from "../tenant/tenant-config";
 
 export interface OpsWorld {
@@ -23,19 +23,24 @@ export interface OpsWorld {
 
 export const TEST_TIMING = { pendingMs: 30, stoppingMs: 30, provisioningMs: 150 };
 
-export function useOpsWorlds(): (options?: SimOptions & { cpClient?: Partial<CpClientOptions> }) => Promise<OpsWorld> {
+export interface OpsWorldOptions extends SimOptions {
+  cpClient?: Partial<CpClientOptions>;
+  tenantClient?: TenantClientOptions;
+}
+
+export function useOpsWorlds(): (options?: OpsWorldOptions) => Promise<OpsWorld> {
   let cleanups: Array<() => Promise<void> | void> = [];
   afterEach(async () => {
     for (const c of cleanups.reverse()) await c();
     cleanups = [];
   });
   return async (options = {}) => {
-    const { cpClient: cpOptions, ...simOptions } = options;
+    const { cpClient: cpOptions, tenantClient: tenantOptions, ...simOptions } = options;
     const sim = await startSim({ timing: TEST_TIMING, ...simOptions });
     const dir = mkdtempSync(join(tmpdir(), "ops-"));
     const dbPath = join(dir, "cache.db");
     const store = Store.open(dbPath);
-    const tenant = new TenantClient(readTenantConfig(sim.env), { timeoutMs: 5000 });
+    const tenant = new TenantClient(readTenantConfig(sim.env), { timeoutMs: 5000, ...tenantOptions });
     const cp = new CpClient(readCpConfig(sim.env), { ledger: store, timeoutMs: 5000, ...cpOptions });
     cleanups.push(
       () => sim.close(),
