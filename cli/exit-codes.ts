@@ -4,6 +4,8 @@ import type { OpsErrorCode } from "../core/errors";
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 1;
 export const EXIT_UPSTREAM = 2;
+/** `doctor`: it ran and found problems (0 means healthy). */
+export const EXIT_FINDINGS = 3;
 
 export function exitCodeFor(code: OpsErrorCode): number {
   return code === "Usage" || code === "Config" ? EXIT_USAGE : EXIT_UPSTREAM;

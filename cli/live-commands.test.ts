@@ -100,3 +100,31 @@ describe("watch", () => {
     }
   });
 });
+
+describe("doctor", () => {
+  it("exits 0 when healthy, 3 with findings (JSON report), and acts on one with --act ID --yes", async () => {
+    const { sim, env } = await setup({ workspaces: 40, crashRatio: 0 });
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await runCli(["sync"], env)).code).toBe(0);
+    const healthy = await runCli(["doctor"], env);
+    expect(healthy.code).toBe(0);
+    expect(healthy.stdout).toMatch(/^healthy: 40 workspaces/m);
+
+    const victim = sim.state.workspaces().find((w) => w.status === "online" && w.instance_id);
+    sim.state.removeLeavingInstance(victim!.id);
+    const found = await runCli(["doctor", "--json"], env);
+    expect(found.code).toBe(3);
+    const report = JSON.parse(found.stdout);
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({
+      kind: "orphan_instance",
+      workspace_id: victim!.id,
+      instance_id: victim!.instance_id,
+    });
+
+    expect((await runCli(["doctor", "--act", report.findings[0].id], env)).code).toBe(1);
+    const acted = await runCli(["doctor", "--act", report.findings[0].id, "--yes"], env);
+    expect(acted.code).toBe(0);
+    expect(acted.stdout).toContain(`stopped ${victim!.instance_id}`);
+  }, 30_000);
+});

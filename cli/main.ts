@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   restart: async () => (await import("./commands/restart")).restartCommand,
   "report-failure": async () => (await import("./commands/report-failure")).reportFailureCommand,
   serve: async () => (await import("./commands/serve")).serveCommand,
+  doctor: async () => (await import("./commands/doctor")).doctorCommand,
 };
 
 async function usage(): Promise<string> {
@@ -31,7 +32,10 @@ async function usage(): Promise<string> {
     const c = await load();
     lines.push(`  ${c.usage.padEnd(58)} ${c.summary}`);
   }
-  lines.push("", "Exit codes: 0 done, 1 usage or configuration error, 2 upstream or input error.");
+  lines.push(
+    "",
+    "Exit codes: 0 done, 1 usage or configuration error, 2 upstream or input error, 3 doctor found problems.",
+  );
   return lines.join("\n");
 }
 

@@ -80,6 +80,9 @@ function stop(ctx: RouteContext): Reply {
 function status(ctx: RouteContext): Reply {
   const instance = lookup(ctx);
   if (isReply(instance)) return instance;
+  // One instance whose status checks fail while the rest of the CP answers (the doctor's
+  // "uncertain" finding must name that workspace and no other).
+  if (ctx.world.statusBroken(instance.data.instance_id)) return errorReply(503, "status unavailable");
   return reply(200, { state: instance.data.state });
 }
 

@@ -25,6 +25,7 @@ export class SimWorld implements SimState {
   readonly instanceTable: InstanceTable;
   private readonly eventLog = new EventLog();
   private readonly byId = new Map<string, WorkspaceRecord>();
+  private readonly brokenStatus = new Set<string>();
   /** Runtime stream (new instance ids, crash boots, event ids), separate from the seeding stream. */
   private readonly rng: Prng;
 
@@ -134,6 +135,63 @@ export class SimWorld implements SimState {
     const record: WorkspaceRecord = { data, onlineSince: up, bootTimer: undefined };
     this.byId.set(id, record);
     return toPublicWorkspace(record, now);
+  }
+
+  removeLeavingInstance(id: string): TenantWorkspace {
+    const record = this.mustFind(id);
+    this.timers.cancel(record.bootTimer);
+    record.bootTimer = undefined;
+    // The platform's Delete read a CP 5xx as success: the row says removed and forgets the
+    // instance, which keeps running (seed: 13 zombie EC2s on demo-prep staging).
+    Object.assign(record.data, { instance_id: null, url: null, active_tasks: 0, current_task: null });
+    record.onlineSince = null;
+    this.changeStatus(record, "removed", {});
+    return toPublicWorkspace(record, Date.now());
+  }
+
+  corruptBinding(id: string): TenantWorkspace {
+    const record = this.mustFind(id);
+    record.data.instance_id = record.data.id;
+    return toPublicWorkspace(record, Date.now());
+  }
+
+  addStuckBoot(minutesAgo: number, partial: Partial<TenantWorkspace> = {}): TenantWorkspace {
+    const ws = this.addWorkspace({ ...partial, status: "online", instance_id: null });
+    const record = this.mustFind(ws.id);
+    const startedMs = Date.now() - minutesAgo * 60_000;
+    let instanceId = instanceIdFrom(this.rng);
+    while (this.instanceTable.has(instanceId)) instanceId = instanceIdFrom(this.rng);
+    this.instanceTable.insert(
+      {
+        instance_id: instanceId,
+        workspace_id: ws.id,
+        state: "running",
+        created_at: new Date(startedMs).toISOString(),
+        crash: true,
+        runtime: ws.runtime,
+        tier: ws.tier,
+        private_ip: privateIpFrom(this.rng),
+      },
+      startedMs,
+    );
+    // Provisioning since then, and the platform has not given up yet: no boot timer runs.
+    Object.assign(record.data, {
+      status: "provisioning",
+      instance_id: instanceId,
+      url: null,
+      updated_at: new Date(startedMs).toISOString(),
+    });
+    record.onlineSince = null;
+    return toPublicWorkspace(record, Date.now());
+  }
+
+  breakStatus(instanceId: string, broken = true): void {
+    if (broken) this.brokenStatus.add(instanceId);
+    else this.brokenStatus.delete(instanceId);
+  }
+
+  statusBroken(instanceId: string): boolean {
+    return this.brokenStatus.has(instanceId);
   }
 
   onEvent(listener: (event: SimEvent) => void): () => void {

@@ -89,6 +89,17 @@ export interface SimState {
   setInstanceState(instanceId: string, state: InstanceState): CpInstance;
   /** Seeds one workspace; a live status without an explicit instance_id gets a CP instance. */
   addWorkspace(partial?: Partial<TenantWorkspace>): TenantWorkspace;
+  /**
+   * The fleet problems the doctor finds, as production made them (see the seeds). This one
+   * removes the workspace in the tenant but leaves its instance running (the zombie EC2s).
+   */
+  removeLeavingInstance(id: string): TenantWorkspace;
+  /** The tenant's instance_id of the workspace becomes its own UUID (the malformed binding). */
+  corruptBinding(id: string): TenantWorkspace;
+  /** A workspace provisioning since `minutesAgo`, whose boot crashed (RUNTIME CRASHED on its console). */
+  addStuckBoot(minutesAgo: number, partial?: Partial<TenantWorkspace>): TenantWorkspace;
+  /** Status checks of this instance answer 503 (or answer again with `broken` false). */
+  breakStatus(instanceId: string, broken?: boolean): void;
   /** Subscribes to new events (what the /ws feed pushes); returns the unsubscribe function. */
   onEvent(listener: (event: SimEvent) => void): () => void;
   /**

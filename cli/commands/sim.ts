@@ -1,5 +1,6 @@
 import { OpsError } from "../../core/errors";
 import { parseFaultSpec, type Sim, startSim } from "../../sim";
+import { injectProblems } from "../../sim/problems";
 import { intFlag } from "../command-line";
 import type { CommandContext } from "../context";
 import { EXIT_OK } from "../exit-codes";
@@ -8,13 +9,14 @@ import type { Command } from "./command";
 
 export const simCommand: Command = {
   name: "sim",
-  usage: "sim [--port P] [--workspaces N] [--seed S] [--flapping N] [--fault ROUTE=KIND ...] [--json]",
+  usage: "sim [--port P] [--workspaces N] [--seed S] [--flapping N] [--problems] [--fault ROUTE=KIND ...] [--json]",
   summary: "Run the emulated control plane + tenant on 127.0.0.1 and print the env to point the tool at it",
   flags: {
     port: { type: "string" },
     workspaces: { type: "string" },
     seed: { type: "string" },
     flapping: { type: "string" },
+    problems: { type: "boolean" },
     fault: { type: "string", multiple: true },
   },
   async run(ctx: CommandContext) {
@@ -42,8 +44,12 @@ export const simCommand: Command = {
       throw new OpsError("Input", `the emulator could not listen: ${code ?? (cause as Error).message}`, { cause });
     }
     for (const f of faults) sim.faults.set(f.route, f.fault, f.times === undefined ? {} : { times: f.times });
+    // For `doctor` to find: a malformed binding, a crashed boot stuck in provisioning, a
+    // workspace whose status checks fail, and (after 20 s, once a sync has seen it) an orphan.
+    const problems = ctx.parsed.flags.problems === true ? injectProblems(sim.state, 20_000) : null;
     announce(sim, ctx.json);
     await untilInterrupted();
+    problems?.cancel();
     await sim.close();
     return EXIT_OK;
   },

@@ -155,8 +155,13 @@ export class CpClient {
    * Any 2xx is success; anything else is an error naming the workspace, the status and a short
    * excerpt. A 5xx once read as success left 13 zombie EC2s with no row pointing at them.
    */
-  async stop(workspaceId: string, opts: CallOptions = {}): Promise<StopResult> {
-    const instanceId = this.resolve(workspaceId, "stop");
+  async stop(workspaceId: string, opts: StatusOptions = {}): Promise<StopResult> {
+    // An explicit instance (the doctor stopping an orphan the store knows from its history) is
+    // held to the same EC2-id rule as one resolved from the open binding.
+    const instanceId =
+      opts.instanceId === undefined
+        ? this.resolve(workspaceId, "stop")
+        : checkedInstanceId(opts.instanceId || null, workspaceId, "stop");
     // Nothing provisioned, or already stopped: idempotent, and no HTTP call is needed even
     // without a backend.
     if (!instanceId) return { instanceId: null };

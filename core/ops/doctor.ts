@@ -1,0 +1,359 @@
+import { createHash } from "node:crypto";
+import type { CpClient } from "../cp/cp-client";
+import { isEc2InstanceId } from "../cp/ec2-instance-id";
+import { OpsError } from "../errors";
+import type { Store } from "../store/store";
+import type { WorkspaceRow } from "../store/workspace-rows";
+import type { TenantClient } from "../tenant/tenant-client";
+import { detectBootstrapFailure } from "./bootstrap-failure";
+import { forEachBounded } from "./bounded";
+import { DEFAULT_SWEEP_CONCURRENCY } from "./status-sweep";
+import { isGone, readSyncState, syncTenant } from "./sync";
+
+export type FindingKind = "orphan_instance" | "malformed_binding" | "stuck_provisioning" | "failed_stop" | "uncertain";
+export type Severity = "critical" | "warning";
+export type ActionKind = "stop_instance" | "resync_binding" | "report_bootstrap_failure" | "restart";
+
+export interface Evidence {
+  /** ISO time the evidence is from; null when the source gives none. */
+  at: string | null;
+  source: "cache" | "provlog" | "tenant" | "cp" | "console" | "timeline";
+  text: string;
+}
+
+/** One problem, with what shows it and what a person may do about it (JSON-ready). */
+export interface Finding {
+  /** Stable across runs for the same problem: `doctor --act ID` names it. */
+  id: string;
+  kind: FindingKind;
+  severity: Severity;
+  workspace_id: string;
+  workspace_name: string | null;
+  instance_id: string | null;
+  summary: string;
+  evidence: Evidence[];
+  action: { kind: ActionKind; label: string } | null;
+}
+
+export interface DoctorReport {
+  findings: Finding[];
+  workspaces: number;
+  /** Instances the cache or the provlog knows, and how many of them the CP was asked about. */
+  instances_known: number;
+  instances_checked: number;
+  /** Status checks that got no definitive answer: never counted as evidence. */
+  checks_uncertain: number;
+  tenant: "ok" | "unreachable";
+  ms: number;
+}
+
+export interface DoctorOptions {
+  store: Store;
+  tenant: TenantClient;
+  cp: CpClient | null;
+  concurrency?: number;
+  now?: () => number;
+  /** Checks failing for longer than this are a finding (default 15 minutes). */
+  uncertainAfterMs?: number;
+}
+
+/** The platform's sweep gives up on a boot after 10 minutes, 30 for hermes (seed). */
+export function provisioningLimitMs(runtime: string | null): number {
+  return (runtime === "hermes" ? 30 : 10) * 60_000;
+}
+
+const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+
+/**
+ * The fleet doctor: the incidents behind the provisioner's rules were all found by hand (13
+ * zombie EC2s after Stops that failed silently; a workspace whose "instance id" was its own UUID;
+ * boots that had crashed ten minutes before the platform noticed). It reads the cache, relists the
+ * tenant and asks the CP, with bounded concurrency and the reactive-health rule: a check that gets
+ * no definitive answer is reported as uncertainty, never used as evidence. It changes nothing.
+ */
+export async function diagnose(o: DoctorOptions): Promise<DoctorReport> {
+  const started = performance.now();
+  const now = (o.now ?? Date.now)();
+  let tenantOk = true;
+  try {
+    await syncTenant(o.store, o.tenant);
+  } catch {
+    tenantOk = false;
+  }
+  const rows = o.store.workspaces.list();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const lastSyncAt = readSyncState(o.store).lastSyncAt;
+  const findings: Finding[] = [];
+  const report = { instancesChecked: 0, uncertain: 0 };
+
+  for (const row of rows) {
+    const malformed = malformedBinding(row);
+    if (malformed) findings.push(malformed);
+    const doubt = longUncertain(row, now, o.uncertainAfterMs ?? 15 * 60_000);
+    if (doubt) findings.push(doubt);
+  }
+  findings.push(...failedStops(o.store, byId));
+
+  const known = knownInstances(o.store);
+  // Only with a fresh list can "unknown to the tenant" be told from "not synced yet".
+  if (tenantOk && o.cp) {
+    // Only instances whose workspace is removed or unknown to the tenant: a live workspace's
+    // older instances are the tenant's to account for (and may be mid-restart).
+    const suspects = [...known.values()].filter((k) => {
+      const row = byId.get(k.workspaceId);
+      return !row || isGone(row, lastSyncAt) || row.status === "removed";
+    });
+    await forEachBounded(suspects, o.concurrency ?? DEFAULT_SWEEP_CONCURRENCY, async (k) => {
+      const r = await (o.cp as CpClient).isRunning(k.workspaceId, { instanceId: k.instanceId });
+      report.instancesChecked++;
+      if (r.error) {
+        report.uncertain++;
+        return;
+      }
+      if (r.running) findings.push(orphan(k, byId.get(k.workspaceId) ?? null, lastSyncAt, now));
+    });
+  }
+  if (tenantOk) {
+    const stuck = rows.filter(
+      (r) => r.status === "provisioning" && now - provisioningSince(o.store, r) > provisioningLimitMs(r.runtime),
+    );
+    await forEachBounded(stuck, o.concurrency ?? DEFAULT_SWEEP_CONCURRENCY, async (r) => {
+      findings.push(await stuckProvisioning(o, r, now));
+    });
+  }
+  const order: Record<Severity, number> = { critical: 0, warning: 1 };
+  findings.sort(
+    (a, b) => order[a.severity] - order[b.severity] || a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id),
+  );
+  return {
+    findings,
+    workspaces: rows.length,
+    instances_known: known.size,
+    instances_checked: report.instancesChecked,
+    checks_uncertain: report.uncertain,
+    tenant: tenantOk ? "ok" : "unreachable",
+    ms: Math.round(performance.now() - started),
+  };
+}
+
+function findingId(kind: FindingKind, workspaceId: string, instanceId: string | null): string {
+  return createHash("sha256")
+    .update(`${kind}\u0000${workspaceId}\u0000${instanceId ?? ""}`)
+    .digest("hex")
+    .slice(0, 10);
+}
+
+function malformedBinding(row: WorkspaceRow): Finding | null {
+  if (!row.instanceId || isEc2InstanceId(row.instanceId)) return null;
+  const shown = row.instanceId.slice(0, 64);
+  return {
+    id: findingId("malformed_binding", row.id, row.instanceId),
+    kind: "malformed_binding",
+    severity: "critical",
+    workspace_id: row.id,
+    workspace_name: row.name,
+    instance_id: row.instanceId,
+    summary: `the instance on file is not an EC2 id (${shown}): every Stop would fail, and the next provision would collide with the leftover security group`,
+    evidence: [
+      {
+        at: iso(row.asOf),
+        source: "cache",
+        text: `open binding ${shown}${row.instanceId === row.id ? " (the workspace's own UUID)" : ""}`,
+      },
+    ],
+    action: { kind: "resync_binding", label: "Re-sync the binding from the tenant" },
+  };
+}
+
+function longUncertain(row: WorkspaceRow, now: number, afterMs: number): Finding | null {
+  const h = row.health;
+  if (h?.uncertainSince == null || now - h.uncertainSince < afterMs) return null;
+  const minutes = Math.round((now - h.uncertainSince) / 60_000);
+  return {
+    id: findingId("uncertain", row.id, row.instanceId),
+    kind: "uncertain",
+    severity: "warning",
+    workspace_id: row.id,
+    workspace_name: row.name,
+    instance_id: row.instanceId,
+    summary: `status checks have been failing for ${minutes} min: the workspace may be fine, nothing is known`,
+    evidence: [
+      { at: iso(h.uncertainSince), source: "cp", text: `first failing check` },
+      { at: iso(h.uncertainAt), source: "cp", text: `latest: ${h.uncertainError ?? "no answer"}` },
+    ],
+    action: null,
+  };
+}
+
+interface KnownInstance {
+  workspaceId: string;
+  instanceId: string;
+  /** Where it was learnt: a binding (start, provlog, tenant) or a provlog ec2_started record. */
+  source: Evidence["source"];
+  at: number | null;
+  /** An ec2_stopped was recorded for it. */
+  stopped: boolean;
+}
+
+/** Every EC2 instance the cache knows of: bindings past and present, and ec2_started records. */
+function knownInstances(store: Store): Map<string, KnownInstance> {
+  const known = new Map<string, KnownInstance>();
+  const bindings = store.db
+    .prepare<[], { workspace_id: string; instance_id: string; source: string; bound_at: number }>(
+      "SELECT workspace_id, instance_id, source, bound_at FROM instance_bindings ORDER BY bound_at, id",
+    )
+    .all();
+  for (const b of bindings) {
+    if (!isEc2InstanceId(b.instance_id)) continue;
+    known.set(b.instance_id, {
+      workspaceId: b.workspace_id,
+      instanceId: b.instance_id,
+      source: b.source === "provlog" ? "provlog" : b.source === "tenant" ? "tenant" : "cache",
+      at: b.bound_at,
+      stopped: false,
+    });
+  }
+  const events = store.db
+    .prepare<[], { event: string; workspace_id: string | null; instance_id: string | null; ts: number }>(
+      `SELECT event, workspace_id, instance_id, ts FROM events
+       WHERE event IN ('provision.ec2_started', 'provision.ec2_stopped') AND instance_id IS NOT NULL
+       ORDER BY ts, id`,
+    )
+    .all();
+  for (const e of events) {
+    if (!e.instance_id || !e.workspace_id || !isEc2InstanceId(e.instance_id)) continue;
+    const k = known.get(e.instance_id);
+    if (e.event === "provision.ec2_stopped") {
+      if (k) k.stopped = true;
+    } else if (!k) {
+      known.set(e.instance_id, {
+        workspaceId: e.workspace_id,
+        instanceId: e.instance_id,
+        source: "provlog",
+        at: e.ts >= 0 ? e.ts : null,
+        stopped: false,
+      });
+    }
+  }
+  return known;
+}
+
+function orphan(k: KnownInstance, row: WorkspaceRow | null, lastSyncAt: number | null, now: number): Finding {
+  const why = !row
+    ? "its workspace is unknown to the tenant"
+    : row.status === "removed"
+      ? "its workspace is removed"
+      : isGone(row, lastSyncAt)
+        ? "its workspace is no longer listed by the tenant"
+        : `its workspace now points at ${row.instanceId ?? "no instance"}`;
+  return {
+    id: findingId("orphan_instance", k.workspaceId, k.instanceId),
+    kind: "orphan_instance",
+    severity: "critical",
+    workspace_id: k.workspaceId,
+    workspace_name: row?.name ?? null,
+    instance_id: k.instanceId,
+    summary: `instance ${k.instanceId} is still running but ${why}: it costs money and holds the workspace's security group`,
+    evidence: [
+      { at: iso(k.at), source: k.source, text: `instance ${k.instanceId} recorded for workspace ${k.workspaceId}` },
+      { at: iso(now), source: "cp", text: `CP status: running` },
+      ...(row
+        ? [{ at: iso(row.statusAt), source: "tenant" as const, text: `tenant status ${row.status ?? "unknown"}` }]
+        : []),
+    ],
+    action: { kind: "stop_instance", label: `Stop ${k.instanceId}` },
+  };
+}
+
+/** When the workspace entered provisioning: its latest WORKSPACE_PROVISIONING event, else the tenant's updated_at. */
+function provisioningSince(store: Store, row: WorkspaceRow): number {
+  const ev = store.db
+    .prepare<[string], { ts: number }>(
+      "SELECT max(ts) AS ts FROM events WHERE workspace_id = ? AND event = 'WORKSPACE_PROVISIONING' AND ts >= 0",
+    )
+    .get(row.id);
+  if (ev?.ts != null) return ev.ts;
+  const updated = typeof row.extra.updated_at === "string" ? Date.parse(row.extra.updated_at) : Number.NaN;
+  return Number.isFinite(updated) ? updated : row.statusAt;
+}
+
+async function stuckProvisioning(o: DoctorOptions, row: WorkspaceRow, now: number): Promise<Finding> {
+  const since = provisioningSince(o.store, row);
+  const minutes = Math.round((now - since) / 60_000);
+  const evidence: Evidence[] = [
+    {
+      at: iso(since),
+      source: "tenant",
+      text: `provisioning for ${minutes} min (the platform's limit for ${row.runtime ?? "this runtime"} is ${provisioningLimitMs(row.runtime) / 60_000} min)`,
+    },
+  ];
+  let crashed = false;
+  try {
+    const output = o.cp ? await o.cp.console(row.id) : await o.tenant.console(row.id);
+    const failure = detectBootstrapFailure(output);
+    if (failure) {
+      crashed = true;
+      o.store.health.recordCrash({ workspaceId: row.id, instanceId: row.instanceId, ...failure, at: now });
+      evidence.push({ at: iso(now), source: "console", text: failure.error });
+    } else {
+      evidence.push({ at: iso(now), source: "console", text: "no RUNTIME CRASHED on the serial console" });
+    }
+  } catch (error) {
+    evidence.push({
+      at: iso(now),
+      source: "console",
+      text: `console unreadable (${error instanceof OpsError ? error.message : "internal error"})`,
+    });
+  }
+  return {
+    id: findingId("stuck_provisioning", row.id, row.instanceId),
+    kind: "stuck_provisioning",
+    severity: crashed ? "critical" : "warning",
+    workspace_id: row.id,
+    workspace_name: row.name,
+    instance_id: row.instanceId,
+    summary: crashed
+      ? `provisioning for ${minutes} min, but its runtime already crashed at boot`
+      : `provisioning for ${minutes} min, past the platform's limit`,
+    evidence,
+    action: crashed
+      ? { kind: "report_bootstrap_failure", label: "Report the bootstrap failure to the tenant" }
+      : { kind: "restart", label: "Restart the workspace" },
+  };
+}
+
+/** A Stop that failed (restart.failed at step stop) with no later ec2_stopped or ec2_started. */
+function failedStops(store: Store, byId: Map<string, WorkspaceRow>): Finding[] {
+  const rows = store.db
+    .prepare<[], { workspace_id: string; ts: number; fields: string }>(
+      `SELECT f.workspace_id, f.ts, f.fields FROM events f
+       WHERE f.event = 'restart.failed' AND f.workspace_id IS NOT NULL
+         AND json_extract(f.fields, '$.step') = 'stop'
+         AND f.ts = (SELECT max(ts) FROM events g WHERE g.workspace_id = f.workspace_id
+                     AND g.event = 'restart.failed' AND json_extract(g.fields, '$.step') = 'stop')
+         AND NOT EXISTS (SELECT 1 FROM events l WHERE l.workspace_id = f.workspace_id AND l.ts > f.ts
+                         AND l.event IN ('provision.ec2_stopped', 'provision.ec2_started'))`,
+    )
+    .all();
+  return rows.map((r) => {
+    const row = byId.get(r.workspace_id);
+    let error = "";
+    try {
+      const f = JSON.parse(r.fields) as { error?: unknown };
+      error = typeof f.error === "string" ? f.error : "";
+    } catch {
+      // the evidence says what it can
+    }
+    return {
+      id: findingId("failed_stop", r.workspace_id, row?.instanceId ?? null),
+      kind: "failed_stop",
+      severity: "warning",
+      workspace_id: r.workspace_id,
+      workspace_name: row?.name ?? null,
+      instance_id: row?.instanceId ?? null,
+      summary: "a Stop failed and nothing stopped or started the workspace since: its old instance may still run",
+      evidence: [{ at: iso(r.ts), source: "timeline", text: error || "restart.failed at step stop" }],
+      action: { kind: "restart", label: "Restart the workspace (Stop again, then Start)" },
+    } satisfies Finding;
+  });
+}
