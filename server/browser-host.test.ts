@@ -210,6 +210,16 @@ describe("browser host", () => {
     expect(bad.status).toBe(400);
   });
 
+  it("runs the doctor and refuses an action on a finding that is not there", async () => {
+    await api("sync.run", {});
+    const r = await api("doctor.run", {});
+    expect(JSON.parse(r.body)).toMatchObject({ ok: true, result: { findings: [], workspaces: 2, tenant: "ok" } });
+    const act = await api("doctor.act", { finding: "0123456789" });
+    expect(act.status).toBe(404);
+    const bad = await api("doctor.act", { finding: "; rm -rf /" });
+    expect(bad.status).toBe(400);
+  });
+
   it("imports an uploaded provlog and reports it", async () => {
     const log = [
       '2026/05/05 12:30:11 evt: provision.start {"workspace_id":"w1","sync":true}',

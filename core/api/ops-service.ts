@@ -5,6 +5,8 @@ import { ENV_PROFILE, profileEnv, profileFromEnv } from "../config/env-profile";
 import type { Profile, ProfileStore } from "../config/profile-store";
 import { CpClient } from "../cp/cp-client";
 import { OpsError } from "../errors";
+import { diagnose } from "../ops/doctor";
+import { actOnFinding } from "../ops/doctor-actions";
 import type { LiveChange } from "../ops/live-status";
 import { reportBootstrapFailure } from "../ops/report-bootstrap-failure";
 import type { RestartHandle } from "../ops/restart";
@@ -120,6 +122,23 @@ export class OpsService {
         return this.viewOf(name);
       },
       "profiles.test": async ({ name }) => this.testProfile(name),
+      "doctor.run": async () => {
+        const s = await this.current();
+        return diagnose({
+          store: s.store,
+          tenant: s.tenant,
+          cp: s.cp,
+          concurrency: o.profiles.read().settings.concurrency,
+        });
+      },
+      "doctor.act": async ({ finding, via }) => {
+        const s = await this.current();
+        // The finding is looked up afresh: an action is never taken on a stale report.
+        const report = await diagnose({ store: s.store, tenant: s.tenant, cp: s.cp });
+        const f = report.findings.find((x) => x.id === finding);
+        if (!f) throw new OpsError("NotFound", `finding ${finding} is no longer present: run the doctor again`);
+        return actOnFinding(f, { store: s.store, tenant: s.tenant, cp: s.cp, restarts: s.restarts }, via ?? "tenant");
+      },
       "settings.get": async () => o.profiles.read().settings,
       "settings.set": async (patch) => {
         const state = o.profiles.update((st) => {

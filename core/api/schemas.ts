@@ -67,6 +67,13 @@ export const requestInputs = {
   "profiles.remove": z.object({ name: profileInput.shape.name }).strict(),
   "profiles.use": z.object({ name: profileInput.shape.name }).strict(),
   "profiles.test": z.object({ name: profileInput.shape.name }).strict(),
+  "doctor.run": z.object({}).strict(),
+  "doctor.act": z
+    .object({
+      finding: z.string().regex(/^[0-9a-f]{10}$/, "must be a finding id"),
+      via: z.enum(["cp", "tenant"]).optional(),
+    })
+    .strict(),
   "settings.get": z.object({}).strict(),
   "settings.set": z
     .object({

@@ -1,3 +1,5 @@
+import type { DoctorReport } from "../ops/doctor";
+import type { ActionResult } from "../ops/doctor-actions";
 import type { ConnectionChange, LiveChange } from "../ops/live-status";
 import type { BootstrapReport } from "../ops/report-bootstrap-failure";
 import type { RestartOutcome, RestartStep, RestartVia } from "../ops/restart";
@@ -149,6 +151,8 @@ export interface RequestResults {
   "profiles.remove": { removed: boolean };
   "profiles.use": ProfileView;
   "profiles.test": { ok: boolean; workspaces: number | null; error: ApiError | null; cp: "ok" | "none" | "failed" };
+  "doctor.run": DoctorReport;
+  "doctor.act": ActionResult;
   "settings.get": Settings;
   "settings.set": Settings;
 }
