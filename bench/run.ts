@@ -6,7 +6,7 @@
  * The CLI is run as its installed bin runs it (node bin/molecule-ops.mjs); `--npx` adds npm's
  * own resolution of `npx molecule-ops`, 1–2 s a call on these machines, to every subject time.
  *
- *   npm run bench -- [--lines N] [--rss-lines N] [--quick] [--only import,query,export,rss,sweep]
+ *   npm run bench -- [--lines N] [--rss-lines N] [--quick] [--only import,query,export,rss,sweep,load]
  *                    [--runs N] [--seed S] [--npx]
  */
 import { spawnSync } from "node:child_process";
@@ -15,17 +15,18 @@ import { BenchContext, type BenchOptions, hasTool, REPO_ROOT } from "./bench-con
 import { exportBench } from "./export-bench";
 import { DEFAULT_SEED } from "./generate-log";
 import { importBench } from "./import-bench";
+import { loadBench } from "./load-bench";
 import { best } from "./measure";
 import { queryBench } from "./query-bench";
 import { printSummary, result, seconds, skipped, type TargetResult } from "./report";
 import { rssBench } from "./rss-bench";
 import { sweepBench } from "./sweep-bench";
 
-const BENCHES = ["import", "query", "export", "rss", "sweep"] as const;
+const BENCHES = ["import", "query", "export", "rss", "sweep", "load"] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const USAGE =
-  "usage: npm run bench -- [--lines N] [--rss-lines N] [--quick] [--only import,query,export,rss,sweep] [--runs N] [--seed S] [--npx]";
+  "usage: npm run bench -- [--lines N] [--rss-lines N] [--quick] [--only import,query,export,rss,sweep,load] [--runs N] [--seed S] [--npx]";
 
 function parseOptions(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
@@ -149,6 +150,7 @@ async function main(): Promise<void> {
   );
   await run("rss", surface.importLog, noImport, () => rssBench(ctx));
   await run("sweep", true, "", () => sweepBench(ctx));
+  await run("load", surface.importLog, noImport, () => loadBench(ctx));
   printSummary(results);
 }
 
