@@ -27,6 +27,12 @@ function readJson(path) {
 
 run("lint", "npx", ["biome", "check", "."]);
 run("types", "npx", ["tsc", "--noEmit", "-p", "."]);
+// The desktop app's main and preload import "electron", whose package (and types) only install
+// on Node >= 22.12 with network: checked where it is present, said so where it is not.
+if (existsSync("node_modules/electron/electron.d.ts"))
+  run("types (electron)", "npx", ["tsc", "--noEmit", "-p", "electron/app"]);
+else
+  process.stdout.write("\n== types (electron): skipped, the electron package is not installed here (Node < 22.12)\n");
 
 const vitestOut = "test-results/vitest.json";
 run("vitest", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestOut}`]);
