@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { answerRequest, parseExport, parseSubscription, safeError } from "../core/api/dispatch";
 import { TOKEN_HEADER } from "../core/api/ops-client";
 import type { OpsService } from "../core/api/ops-service";
+import { redactSecrets } from "../core/config/redact";
 import { OpsError } from "../core/errors";
 import { CONTENT_SECURITY_POLICY } from "./content-security-policy";
 import { fetchSiteAllowed, headerOf, hostAllowed, originAllowed, tokenMatches } from "./request-guard";
@@ -90,7 +91,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, o: BrowserHostO
   if (request && req.method === "POST") {
     const input = await readJsonBody(req);
     if (!input.ok) return sendJson(res, 400, apiError("Input", input.message));
-    const answer = await answerRequest(service, decodeURIComponent(request[1] ?? ""), input.value);
+    const answer = await answerRequest(service, decodeURIComponent(request[1] ?? ""), input.value, (error, name) =>
+      logInternal(error, name, service.secrets()),
+    );
     return sendJson(res, answer.ok ? 200 : statusOf(answer.error.code), answer);
   }
   const subscription = /^\/api\/subscribe\/([^/]+)$/.exec(url.pathname);
@@ -219,6 +222,17 @@ async function readJsonBody(
   } catch {
     return { ok: false, message: "the body is not valid JSON" };
   }
+}
+
+/** A bug's cause, for whoever runs the host: redacted, and the stack only with MOLECULE_OPS_DEBUG. */
+function logInternal(error: unknown, request: string, secrets: readonly string[]): void {
+  const detail =
+    error instanceof Error
+      ? process.env.MOLECULE_OPS_DEBUG
+        ? (error.stack ?? error.message)
+        : error.message
+      : String(error);
+  process.stderr.write(`molecule-ops serve: internal error in ${request}: ${redactSecrets(detail, secrets)}\n`);
 }
 
 function securityHeaders(res: ServerResponse): void {

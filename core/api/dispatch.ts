@@ -27,12 +27,19 @@ export function isSubscriptionName(name: string): name is SubscriptionName {
  * becomes `{code, message}` with a message safe to show: OpsError messages are written to be, and
  * anything else (a bug) is reported as an internal error without its details.
  */
-export async function answerRequest(service: OpsService, name: string, raw: unknown): Promise<Answer> {
+export async function answerRequest(
+  service: OpsService,
+  name: string,
+  raw: unknown,
+  /** Told about bugs (anything but an OpsError), for the host's own log; the caller gets "internal error". */
+  onInternal?: (error: unknown, request: string) => void,
+): Promise<Answer> {
   try {
     if (!isRequestName(name)) throw new OpsError("NotFound", `no API request named ${describeName(name)}`);
     const input = parse(requestInputs[name], raw);
     return { ok: true, result: await service.invoke(name, input as never) };
   } catch (error) {
+    if (!(error instanceof OpsError)) onInternal?.(error, clip(name, 60));
     return { ok: false, error: safeError(error, service.secrets()) };
   }
 }
