@@ -11,10 +11,10 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Store } from "../core/store/store";
-import { useSims } from "../sim/test-support";
+import { simsPerTest } from "../sim/test-support";
 import { BIN, runCli } from "./run-cli.testkit";
 
-const sims = useSims();
+const sims = simsPerTest();
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "crash-"));

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useSims } from "../sim/test-support";
+import { simsPerTest } from "../sim/test-support";
 import { BIN, runCli } from "./run-cli.testkit";
 
-const sims = useSims();
+const sims = simsPerTest();
 let dir: string;
 let n = 0;
 beforeAll(() => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { adminHeaders, call, provisionBody, provisionHeaders, tenantHeaders, useSims } from "./test-support";
+import { adminHeaders, call, provisionBody, provisionHeaders, simsPerTest, tenantHeaders } from "./test-support";
 
-const sim = useSims();
+const sim = simsPerTest();
 
 describe("CP provision routes (SPEC §2: Bearer <provision secret> + X-Molecule-Admin-Token)", () => {
   it("rejects a missing or wrong bearer or a missing admin token with 401 unauthorized", async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
 import { CRASH_MARKER } from "./boot-console";
 import type { Sim } from "./index";
-import { adminHeaders, call, FAST, provisionBody, provisionHeaders, useSims } from "./test-support";
+import { adminHeaders, call, FAST, provisionBody, provisionHeaders, simsPerTest } from "./test-support";
 
-const sim = useSims();
+const sim = simsPerTest();
 
 async function provision(s: Sim, workspaceId: string, extra: Record<string, unknown> = {}) {
   return call(s, "POST", "/cp/workspaces/provision", {

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Sim, SimEvent } from "./index";
-import { FAST, useSims } from "./test-support";
+import { FAST, simsPerTest } from "./test-support";
 
-const sim = useSims();
+const sim = simsPerTest();
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -2,9 +2,9 @@ import { describe, expect, it, vi } from "vitest";
 import { RUNTIMES, SPEC_STATUSES, UNKNOWN_STATUS } from "./catalog";
 import type { Sim, SimEvent, TenantWorkspace } from "./index";
 import { LOG_TAIL_BYTES } from "./state";
-import { call, tenantHeaders, useSims } from "./test-support";
+import { call, simsPerTest, tenantHeaders } from "./test-support";
 
-const sim = useSims();
+const sim = simsPerTest();
 
 const get = (s: Sim, path: string) => call(s, "GET", path, { headers: tenantHeaders(s) });
 const post = (s: Sim, path: string, body?: unknown) => call(s, "POST", path, { headers: tenantHeaders(s), body });

@@ -10,7 +10,7 @@ import { type Sim, startSim } from "./start-sim";
 export const FAST = { pendingMs: 40, stoppingMs: 40, provisioningMs: 120, flapMs: 40 };
 
 /** A sim factory for a test file: each sim starts FAST and is closed after each test. */
-export function useSims(): (options?: SimOptions) => Promise<Sim> {
+export function simsPerTest(): (options?: SimOptions) => Promise<Sim> {
   let sims: Sim[] = [];
   afterEach(async () => {
     await Promise.all(sims.map((s) => s.close()));

@@ -2,9 +2,9 @@ import { request } from "node:http";
 import { WebSocket } from "undici";
 import { describe, expect, it, vi } from "vitest";
 import type { RequestRecord, Sim } from "./index";
-import { tenantHeaders, useSims } from "./test-support";
+import { simsPerTest, tenantHeaders } from "./test-support";
 
-const sim = useSims();
+const sim = simsPerTest();
 
 function feedUrl(s: Sim, path = "/ws"): string {
   return `${s.url.replace(/^http/, "ws")}${path}`;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { diagnose } from "./doctor";
 import { actOnFinding } from "./doctor-actions";
-import { type OpsWorld, useOpsWorlds } from "./ops.testkit";
+import { type OpsWorld, opsWorldsPerTest } from "./ops.testkit";
 import { RestartCoordinator } from "./restart";
 import { sweepStatus } from "./status-sweep";
 import { syncTenant } from "./sync";
 
-const world = useOpsWorlds();
+const world = opsWorldsPerTest();
 
 /** A seeded tenant of a few hundred workspaces, settled (no boot in flight), synced. */
 async function healthyTenant(): Promise<OpsWorld> {

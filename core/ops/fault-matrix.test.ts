@@ -13,7 +13,7 @@ import { tenantHeaders } from "../../sim/test-support";
 import { OpsError } from "../errors";
 import { exportTimeline } from "../provlog/timeline-export";
 import { LiveStatus } from "./live-status";
-import { eventually, type OpsWorld, useOpsWorlds } from "./ops.testkit";
+import { eventually, type OpsWorld, opsWorldsPerTest } from "./ops.testkit";
 import { RestartCoordinator } from "./restart";
 import { shownStatus } from "./shown-status";
 import { sweepStatus } from "./status-sweep";
@@ -43,7 +43,7 @@ interface Operation {
   run(w: OpsWorld, ids: string[]): Promise<string>;
 }
 
-const world = useOpsWorlds();
+const world = opsWorldsPerTest();
 const observed = new Map<string, string>();
 
 function errorText(error: unknown): string {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { tenantHeaders } from "../../sim/test-support";
 import { type LiveChange, LiveStatus, type LiveStatusOptions, type StatusChange } from "./live-status";
-import { eventually, type OpsWorld, useOpsWorlds } from "./ops.testkit";
+import { eventually, type OpsWorld, opsWorldsPerTest } from "./ops.testkit";
 import { reportBootstrapFailure } from "./report-bootstrap-failure";
 import { shownStatus } from "./shown-status";
 
-const world = useOpsWorlds();
+const world = opsWorldsPerTest();
 
 function engine(w: OpsWorld, options: Partial<LiveStatusOptions> = {}): LiveStatus {
   return new LiveStatus({

@@ -28,7 +28,7 @@ export interface OpsWorldOptions extends SimOptions {
   tenantClient?: TenantClientOptions;
 }
 
-export function useOpsWorlds(): (options?: OpsWorldOptions) => Promise<OpsWorld> {
+export function opsWorldsPerTest(): (options?: OpsWorldOptions) => Promise<OpsWorld> {
   let cleanups: Array<() => Promise<void> | void> = [];
   afterEach(async () => {
     for (const c of cleanups.reverse()) await c();

@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { OpsError } from "../errors";
-import { type OpsWorld, useOpsWorlds } from "./ops.testkit";
+import { type OpsWorld, opsWorldsPerTest } from "./ops.testkit";
 import { RestartCoordinator, type RestartStep } from "./restart";
 import { syncTenant } from "./sync";
 
-const world = useOpsWorlds();
+const world = opsWorldsPerTest();
 const FOLLOW = { pollMs: 15, followTimeoutMs: 5000 };
 
 /** An online workspace with a running instance, synced into the cache. */

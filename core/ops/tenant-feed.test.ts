@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { tenantHeaders, useSims } from "../../sim/test-support";
+import { simsPerTest, tenantHeaders } from "../../sim/test-support";
 import { eventually } from "./ops.testkit";
 import { type PushedEvent, parsePushedEvent, TenantFeed } from "./tenant-feed";
 
-const sims = useSims();
+const sims = simsPerTest();
 
 describe("TenantFeed", () => {
   it("backs off exponentially up to the ceiling while refused, then connects and delivers events", async () => {

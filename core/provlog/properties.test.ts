@@ -107,7 +107,7 @@ describe("CSV and JSONL writers round-trip whatever the cells hold", () => {
       fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 8 }), async (rows) => {
         const store = Store.open(join(dir, `csv-${n++}.db`));
         try {
-          rows.forEach((r, i) =>
+          for (const [i, r] of rows.entries())
             store.events.record(
               {
                 ts: r.ts,
@@ -118,8 +118,7 @@ describe("CSV and JSONL writers round-trip whatever the cells hold", () => {
                 source: "console",
               },
               `row-${i}`,
-            ),
-          );
+            );
           const chunks: Buffer[] = [];
           await exportTimeline(store.db, {}, "csv", (c) => void chunks.push(Buffer.from(c)));
           const records = parseCsv(Buffer.concat(chunks).toString("utf8"), {
@@ -155,7 +154,7 @@ describe("CSV and JSONL writers round-trip whatever the cells hold", () => {
       fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 8 }), async (rows) => {
         const store = Store.open(join(dir, `jsonl-${n++}.db`));
         try {
-          rows.forEach((r, i) =>
+          for (const [i, r] of rows.entries())
             store.events.record(
               {
                 ts: r.ts,
@@ -166,8 +165,7 @@ describe("CSV and JSONL writers round-trip whatever the cells hold", () => {
                 source: "provlog",
               },
               `row-${i}`,
-            ),
-          );
+            );
           const chunks: Buffer[] = [];
           await exportTimeline(store.db, {}, "jsonl", (c) => void chunks.push(Buffer.from(c)));
           const lines = Buffer.concat(chunks).toString("utf8").split("\n").filter(Boolean);
