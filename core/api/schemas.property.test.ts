@@ -41,7 +41,9 @@ describe("API inputs from an untrusted renderer", () => {
           if (answer.ok) return;
           expect(answer.error.message.length).toBeLessThanOrEqual(501);
           expect(answer.error.message).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
-          const schema = (requestInputs as Record<string, { safeParse(v: unknown): { success: boolean } }>)[name];
+          const schema = Object.hasOwn(requestInputs, name)
+            ? (requestInputs as Record<string, { safeParse(v: unknown): { success: boolean } }>)[name]
+            : undefined;
           if (!schema) expect(answer.error.code).toBe("NotFound");
           else if (!schema.safeParse(input ?? {}).success) expect(answer.error.code).toBe("Input");
         },

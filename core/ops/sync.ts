@@ -62,11 +62,15 @@ const LAST_SYNC_ERROR = "last_sync_error";
  */
 export async function syncTenant(store: Store, tenant: TenantSource, options: SyncOptions = {}): Promise<SyncReport> {
   const now = options.now ?? (() => new Date());
+  let requestedAt = 0;
   const signal = options.signal;
   let listed: Awaited<ReturnType<TenantSource["listWorkspaces"]>>;
   let events: Awaited<ReturnType<TenantSource["listEvents"]>> | null = null;
   let eventsError: OpsError | null = null;
   try {
+    // The list is true as of when it was asked for: a status event pushed while the answer was
+    // on its way is newer than it, and must not be overridden by it (see setStatusFromEvent).
+    requestedAt = now().getTime();
     listed = await tenant.listWorkspaces({ signal });
     try {
       events = await tenant.listEvents({ signal });
@@ -81,7 +85,7 @@ export async function syncTenant(store: Store, tenant: TenantSource, options: Sy
   }
 
   const previous = readSyncState(store).lastSyncAt;
-  let at = now().getTime();
+  let at = requestedAt;
   // The gone test is "last_seen_at differs from the last sync's stamp": two syncs must never
   // share one, even within a millisecond.
   if (at === previous) at += 1;
