@@ -180,8 +180,15 @@ describe("pushed events", () => {
     await eventually(() => w.store.workspaces.get(ws.id)?.status === "offline", 5000, "offline");
     // Learnt from the relist on reconnect: the pushed event was sent while nobody listened.
     expect(w.store.workspaces.get(ws.id)?.statusSource).toBe("sync");
-    const attempts = w.sim.state.requests().filter((r) => r.route === "tenant.ws");
-    expect(attempts.length).toBeGreaterThanOrEqual(4);
+    // The feed keeps retrying through the two refusals and opens again.
+    const attempts = await eventually(
+      () => {
+        const a = w.sim.state.requests().filter((r) => r.route === "tenant.ws");
+        return a.length >= 4 && live.connectionState.feed === "open" ? a : undefined;
+      },
+      5000,
+      "the feed to reopen",
+    );
     expect(attempts.filter((r) => r.status === 503)).toHaveLength(2);
     await live.stop();
   });

@@ -106,7 +106,12 @@ export class LiveStatus {
         onEvent: (e) => this.onPushed(e),
         // Events pushed while the feed was down are lost: relist on every reopen.
         onOpen: () => void this.resync(),
-        onState: (state) => this.setConnection({ feed: state }),
+        onState: (state) => {
+          this.setConnection({ feed: state });
+          // A dropped feed may mean the tenant is gone: relist now, so "unreachable" shows within
+          // a retry instead of at the next periodic relist.
+          if (state === "waiting") void this.resync();
+        },
       });
       this.tenantFeed.start();
     }
