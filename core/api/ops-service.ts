@@ -91,8 +91,7 @@ export class OpsService {
       },
       "sync.run": async () => {
         const s = await this.current();
-        const report = await syncTenant(s.store, s.tenant);
-        return report;
+        return syncTenant(s.store, s.tenant);
       },
       "sweep.run": async () => {
         const r = await (await this.current()).live.sweep();

@@ -98,6 +98,29 @@ describe("CSV and JSONL writers round-trip whatever the cells hold", () => {
     ts: fc.option(fc.integer({ min: 0, max: 4_102_444_800_000 }), { nil: null }),
   });
 
+  /** Stores the rows as timeline events and exports them whole, as text. */
+  async function exported(
+    store: Store,
+    rows: Array<typeof row extends fc.Arbitrary<infer R> ? R : never>,
+    format: "csv" | "jsonl",
+  ) {
+    for (const [i, r] of rows.entries()) {
+      const fieldsJson = JSON.stringify(r.fields);
+      const e = {
+        ts: r.ts,
+        event: r.event,
+        workspaceId: r.ws,
+        instanceId: r.instance,
+        fieldsJson,
+        source: "console" as const,
+      };
+      store.events.record(e, `row-${i}`);
+    }
+    const chunks: Buffer[] = [];
+    await exportTimeline(store.db, {}, format, (c) => void chunks.push(Buffer.from(c)));
+    return Buffer.concat(chunks).toString("utf8");
+  }
+
   /** What a spreadsheet must see: formula starters neutralised with a leading apostrophe. */
   const neutral = (v: string | null) => (v === null ? "" : /^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 
@@ -107,21 +130,7 @@ describe("CSV and JSONL writers round-trip whatever the cells hold", () => {
       fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 8 }), async (rows) => {
         const store = Store.open(join(dir, `csv-${n++}.db`));
         try {
-          for (const [i, r] of rows.entries())
-            store.events.record(
-              {
-                ts: r.ts,
-                event: r.event,
-                workspaceId: r.ws,
-                instanceId: r.instance,
-                fieldsJson: JSON.stringify(r.fields),
-                source: "console",
-              },
-              `row-${i}`,
-            );
-          const chunks: Buffer[] = [];
-          await exportTimeline(store.db, {}, "csv", (c) => void chunks.push(Buffer.from(c)));
-          const records = parseCsv(Buffer.concat(chunks).toString("utf8"), {
+          const records = parseCsv(await exported(store, rows, "csv"), {
             columns: true,
             record_delimiter: "\r\n",
           }) as Array<Record<string, string>>;
@@ -154,21 +163,7 @@ describe("CSV and JSONL writers round-trip whatever the cells hold", () => {
       fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 8 }), async (rows) => {
         const store = Store.open(join(dir, `jsonl-${n++}.db`));
         try {
-          for (const [i, r] of rows.entries())
-            store.events.record(
-              {
-                ts: r.ts,
-                event: r.event,
-                workspaceId: r.ws,
-                instanceId: r.instance,
-                fieldsJson: JSON.stringify(r.fields),
-                source: "provlog",
-              },
-              `row-${i}`,
-            );
-          const chunks: Buffer[] = [];
-          await exportTimeline(store.db, {}, "jsonl", (c) => void chunks.push(Buffer.from(c)));
-          const lines = Buffer.concat(chunks).toString("utf8").split("\n").filter(Boolean);
+          const lines = (await exported(store, rows, "jsonl")).split("\n").filter(Boolean);
           expect(lines).toHaveLength(rows.length);
           const parsed = lines.map((l) => JSON.parse(l));
           for (const r of rows) {
