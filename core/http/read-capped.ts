@@ -19,6 +19,14 @@ export function readCapped(body: Readable, cap: number): Promise<Buffer> {
     discardBody(body);
     return Promise.resolve(Buffer.alloc(0));
   }
+  // Already over before anyone listened (aborted by the deadline, or empty and done): its events
+  // have fired, so answer now instead of waiting for them.
+  if (body.readableEnded && !body.errored) return Promise.resolve(Buffer.alloc(0));
+  if (body.destroyed) {
+    return Promise.reject(
+      body.errored ?? Object.assign(new Error("premature close"), { code: "ERR_STREAM_PREMATURE_CLOSE" }),
+    );
+  }
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
