@@ -20,16 +20,20 @@ import { sweepStatus } from "./status-sweep";
 import { syncTenant } from "./sync";
 
 const TIMEOUT_MS = 500;
-/** A deadline plus scheduling slack on a loaded 2-core machine: "no hang" means within this. */
-const BOUND_MS = TIMEOUT_MS * 2 + 2500;
 
-const FAULTS: Array<{ name: string; fault: Fault }> = [
+/** deadlineMs: a 50 MB body needs more than 0.5 s to arrive on a loaded machine, and the cell must
+ * show the decode rule, not sometimes the deadline. */
+const FAULTS: Array<{ name: string; fault: Fault; deadlineMs?: number }> = [
   { name: "5xx (503)", fault: { kind: "status", status: 503 } },
   { name: "401", fault: { kind: "unauthorized" } },
   { name: "slow (2 s, deadline 0.5 s)", fault: { kind: "slow", delayMs: 2000 } },
   { name: "black hole", fault: { kind: "blackhole" } },
   { name: "connection reset", fault: { kind: "reset" } },
-  { name: "50 MB body", fault: { kind: "oversized", bytes: 50 << 20, shape: "json-string" } },
+  {
+    name: "50 MB body (deadline 10 s)",
+    fault: { kind: "oversized", bytes: 50 << 20, shape: "json-string" },
+    deadlineMs: 10_000,
+  },
   { name: "truncated JSON", fault: { kind: "malformed" } },
   { name: "HTML instead of JSON", fault: { kind: "status", status: 200, body: "<html><body>gateway</body></html>" } },
   { name: "websocket drops every 0.3 s", fault: { kind: "drop", afterMs: 300 } },
@@ -209,11 +213,12 @@ describe("fault matrix", () => {
     for (const f of FAULTS) {
       if (!applies(op, f)) continue;
       it(`${op.name} × ${f.name}`, async () => {
+        const deadline = f.deadlineMs ?? TIMEOUT_MS;
         const w = await world({
           workspaces: 0,
           crashRatio: 0,
-          cpClient: { timeoutMs: TIMEOUT_MS },
-          tenantClient: { timeoutMs: TIMEOUT_MS },
+          cpClient: { timeoutMs: deadline },
+          tenantClient: { timeoutMs: deadline },
         });
         const ids = [0, 1, 2, 3].map(
           (i) => w.sim.state.addWorkspace({ status: "online", name: `ws-${i}`, runtime: "langgraph", tier: 2 }).id,
@@ -222,12 +227,12 @@ describe("fault matrix", () => {
         w.sim.faults.set(op.name === "timeline export" ? "tenant.list" : op.route, f.fault);
         const started = Date.now();
         const result = await op.run(w, ids);
-        expect(Date.now() - started).toBeLessThan(
-          op.name.startsWith("restart") || op.route === "tenant.ws" ? 6000 : BOUND_MS,
-        );
+        // "No hang": within the deadline (twice, for a retry-free two-step operation) plus slack.
+        const slack = op.name.startsWith("restart") || op.route === "tenant.ws" ? 5000 : 2500;
+        expect(Date.now() - started).toBeLessThan(deadline * 2 + slack);
         w.sim.faults.clear();
         observed.set(`${op.name}\u0000${f.name}`, result);
-      }, 20_000);
+      }, 40_000);
     }
   }
 });
