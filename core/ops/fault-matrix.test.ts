@@ -189,11 +189,8 @@ const OPERATIONS: Operation[] = [
         // Pushed, or caught by the relist after a reconnect: either way it arrives.
         await eventually(() => w.store.workspaces.get(ids[1]!)?.status === "degraded", 4000, "the change");
         expect(actions(w, from)).toHaveLength(0);
-        const attempts = w.sim.state
-          .requests()
-          .slice(from)
-          .filter((r) => r.route === "tenant.ws").length;
-        return attempts > 1 ? "change arrived; feed reconnected" : "change arrived";
+        // Pushed, or relisted after the drop: which one depends on timing, so the cell says neither.
+        return "change arrived, nothing restarted";
       } finally {
         await live.stop();
       }
