@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { Agent, request } from "undici";
 import { readCpConfig } from "../core/config/cp-config";
 import { CpClient } from "../core/cp/cp-client";
-import { sweepStatus } from "../core/ops/status-sweep";
+import { checkOutcome, sweepStatus } from "../core/ops/status-sweep";
 import { Store } from "../core/store/store";
 import type { CheckOutcome } from "../core/store/workspace-health";
 
@@ -79,13 +79,7 @@ async function subject(env: Record<string, string>, targets: Target[], concurren
       targets.map((t) => ({ workspaceId: t.id, instanceId: open.get(t.id) ?? null })),
       {
         concurrency,
-        onResult: (r) =>
-          outcomes.push({
-            workspaceId: r.workspaceId,
-            instanceId: r.instanceId,
-            state: r.error ? null : r.state,
-            error: r.error?.message ?? null,
-          }),
+        onResult: (r) => outcomes.push(checkOutcome(r)),
       },
     );
     store.health.recordChecks(outcomes, Date.now());

@@ -156,12 +156,7 @@ export class CpClient {
    * excerpt. A 5xx once read as success left 13 zombie EC2s with no row pointing at them.
    */
   async stop(workspaceId: string, opts: StatusOptions = {}): Promise<StopResult> {
-    // An explicit instance (the doctor stopping an orphan the store knows from its history) is
-    // held to the same EC2-id rule as one resolved from the open binding.
-    const instanceId =
-      opts.instanceId === undefined
-        ? this.resolve(workspaceId, "stop")
-        : checkedInstanceId(opts.instanceId || null, workspaceId, "stop");
+    const instanceId = this.resolve(workspaceId, "stop", opts.instanceId);
     // Nothing provisioned, or already stopped: idempotent, and no HTTP call is needed even
     // without a backend.
     if (!instanceId) return { instanceId: null };
@@ -198,10 +193,7 @@ export class CpClient {
   async isRunning(workspaceId: string, opts: StatusOptions = {}): Promise<RunningStatus> {
     let instanceId: string | null;
     try {
-      instanceId =
-        opts.instanceId === undefined
-          ? this.resolve(workspaceId, "status")
-          : checkedInstanceId(opts.instanceId || null, workspaceId, "status");
+      instanceId = this.resolve(workspaceId, "status", opts.instanceId);
     } catch (error) {
       return { workspaceId, instanceId: null, running: true, state: null, error: asOpsError(error) };
     }
@@ -292,7 +284,13 @@ export class CpClient {
     });
   }
 
-  private resolve(workspaceId: string, op: string): string | null {
+  /**
+   * The instance to act on: one the caller gives (a sweep that read every binding at once, the
+   * doctor stopping an orphan it knows from the history), else the store's open binding. Either
+   * way it is held to the same EC2-id rule.
+   */
+  private resolve(workspaceId: string, op: string, given?: string | null): string | null {
+    if (given !== undefined) return checkedInstanceId(given || null, workspaceId, op);
     let instanceId: string | null;
     try {
       instanceId = this.ledger.resolveInstanceId(workspaceId) || null;

@@ -16,7 +16,7 @@ import { LiveStatus } from "./live-status";
 import { eventually, type OpsWorld, opsWorldsPerTest } from "./ops.testkit";
 import { RestartCoordinator } from "./restart";
 import { shownStatus } from "./shown-status";
-import { sweepStatus } from "./status-sweep";
+import { checkOutcome, sweepStatus } from "./status-sweep";
 import { syncTenant } from "./sync";
 
 const TIMEOUT_MS = 500;
@@ -90,18 +90,7 @@ const OPERATIONS: Operation[] = [
         w.cp,
         ids.map((id) => ({ workspaceId: id })),
         {
-          onResult: (x) =>
-            w.store.health.recordChecks(
-              [
-                {
-                  workspaceId: x.workspaceId,
-                  instanceId: x.instanceId,
-                  state: x.error ? null : x.state,
-                  error: x.error?.message ?? null,
-                },
-              ],
-              Date.now(),
-            ),
+          onResult: (x) => w.store.health.recordChecks([checkOutcome(x)], Date.now()),
         },
       );
       const shown = ids.map((id) => shownStatus(w.store.workspaces.get(id)!).status);

@@ -9,7 +9,7 @@ import { detectBootstrapFailure } from "./bootstrap-failure";
 import { forEachBounded } from "./bounded";
 import { ChangeFeed } from "./change-feed";
 import { type ShownStatus, sameShownStatus, shownStatus } from "./shown-status";
-import { DEFAULT_SWEEP_CONCURRENCY, type SweepReport, sweepStatus } from "./status-sweep";
+import { checkOutcome, DEFAULT_SWEEP_CONCURRENCY, type SweepReport, sweepStatus } from "./status-sweep";
 import { syncTenant } from "./sync";
 import { recordTenantEvent } from "./tenant-event-record";
 import { type FeedState, type PushedEvent, TenantFeed, type TenantFeedOptions } from "./tenant-feed";
@@ -181,12 +181,7 @@ export class LiveStatus {
         signal: this.stopping.signal,
         onResult: (r) => {
           if (r.instanceId === null && !r.error) return;
-          outcomes.push({
-            workspaceId: r.workspaceId,
-            instanceId: r.instanceId,
-            state: r.error ? null : r.state,
-            error: r.error ? r.error.message : null,
-          });
+          outcomes.push(checkOutcome(r));
         },
       },
     );

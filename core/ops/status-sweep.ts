@@ -1,4 +1,5 @@
 import type { CpClient, RunningStatus } from "../cp/cp-client";
+import type { CheckOutcome } from "../store/workspace-health";
 import { forEachBounded } from "./bounded";
 
 export const DEFAULT_SWEEP_CONCURRENCY = 16;
@@ -63,4 +64,14 @@ export async function sweepStatus(
   );
   report.ms = performance.now() - started;
   return report;
+}
+
+/** A status answer as the health table keeps it: a definitive state, or the check's safe error. */
+export function checkOutcome(r: RunningStatus): CheckOutcome {
+  return {
+    workspaceId: r.workspaceId,
+    instanceId: r.instanceId,
+    state: r.error ? null : r.state,
+    error: r.error ? r.error.message : null,
+  };
 }
