@@ -12,6 +12,7 @@ export type OpsErrorCode =
   | "Decode" // the answer was not the JSON we expect, or too large
   | "NotFound"
   | "Conflict"
+  | "Gone" // the tenant removed the workspace (410): final, retrying cannot help
   | "Store" // the local SQLite cache failed
   | "Config" // the environment or a flag is missing or wrong
   | "Usage" // the command line is wrong

@@ -253,6 +253,8 @@ function statusOf(code: string): number {
       return 404;
     case "Conflict":
       return 409;
+    case "Gone":
+      return 410;
     case "Config":
     case "NoBackend":
       return 412;

@@ -18,6 +18,8 @@ export interface ExchangeOptions {
 /** An answer whose body is read only as far as the caller's cap, under the same deadline. */
 export interface Exchange {
   status: number;
+  /** The answer's headers, names lower-cased (Retry-After on a 429). */
+  headers: Record<string, string | string[] | undefined>;
   read(cap: number): Promise<Buffer>;
   /** Drops the body unread (an error answer whose body must not be echoed). */
   discard(): void;
@@ -42,6 +44,7 @@ export async function exchange(url: string, o: ExchangeOptions): Promise<Exchang
   }
   return {
     status: res.statusCode,
+    headers: res.headers,
     async read(cap: number) {
       try {
         return await readCapped(res.body, cap);

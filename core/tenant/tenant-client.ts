@@ -1,9 +1,12 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, type Dispatcher } from "undici";
 import { redactSecrets, stripControlChars } from "../config/redact";
 import { OpsError } from "../errors";
-import { exchange } from "../http/exchange";
+import { type Exchange, exchange } from "../http/exchange";
 import { parseFirstJsonValue } from "../http/first-json-value";
 import { logTail } from "./log-tail";
+import { MAX_TRIES, MAX_WAIT_MS, retryAfterMs } from "./rate-limit-wait";
+import { describeOp, parseErrorAnswer, type TenantOp, tenantError } from "./tenant-answer";
 import { type TenantConfig, tenantSecrets } from "./tenant-config";
 import {
   isRecord,
@@ -35,6 +38,9 @@ export interface TenantClientOptions {
   dispatcher?: Dispatcher;
   /** Largest GET /workspaces answer read; a larger one is a Decode error. */
   listBodyCap?: number;
+  /** The wait between tries after a 429 (tests pass one that records instead of waiting). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now?: () => number;
 }
 
 export interface CallOptions {
@@ -45,6 +51,13 @@ export interface WorkspaceList {
   workspaces: TenantWorkspace[];
   /** Items without a usable id: skipped and counted, not fatal. */
   skipped: number;
+}
+
+/** What POST restart answered: "provisioning", or "noop" (an external workspace) with the platform's message. */
+export interface RestartAnswer {
+  status: string;
+  runtime: string | null;
+  message: string | null;
 }
 
 export interface EventList {
@@ -58,16 +71,11 @@ export interface BootstrapFailure {
   log_tail: string;
 }
 
-/** Which request failed, for messages: the operation and, for per-workspace routes, the workspace. */
-interface Op {
-  name: string;
-  workspaceId?: string;
-}
-
 /**
- * The tenant platform's REST API (SPEC §3) on undici. Every request carries the tenant's
- * ADMIN_TOKEN and the org id; errors carry a status and a short reason, never the answer's
- * body: a tenant error page may echo the request's headers, bearer included (SPEC §5).
+ * The tenant platform's REST API (SPEC §3), as its workspace server serves it
+ * (workspace-server/internal/router/router.go at the seed's commit), on undici. Every request
+ * carries ADMIN_TOKEN, the org id and the tenant URL's Origin; errors carry a status and a short
+ * reason, never the answer's body: a tenant error page may echo our headers, bearer included.
  */
 export class TenantClient {
   private readonly timeoutMs: number;
@@ -75,6 +83,8 @@ export class TenantClient {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly secrets: string[];
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly now: () => number;
 
   constructor(
     private readonly config: TenantConfig,
@@ -87,6 +97,8 @@ export class TenantClient {
       options.dispatcher ??
       new Agent({ connect: { timeout: options.connectTimeoutMs ?? DEFAULT_TENANT_CONNECT_TIMEOUT_MS } });
     this.secrets = tenantSecrets(config);
+    this.sleep = options.sleep ?? ((ms, signal) => sleep(ms, undefined, signal ? { signal } : {}));
+    this.now = options.now ?? Date.now;
   }
 
   /** GET /workspaces: every workspace of the org; items without a usable id are counted in `skipped`. */
@@ -102,38 +114,48 @@ export class TenantClient {
     return { workspaces, skipped: value.length - workspaces.length };
   }
 
+  /**
+   * GET /workspaces/:id (open: no bearer needed, the org guard still applies). The platform strips
+   * last_sample_error and current_task from this answer: read those from the list. A removed
+   * workspace is a Gone error (410).
+   */
   async getWorkspace(workspaceId: string, opts: CallOptions = {}): Promise<TenantWorkspace> {
     const op = { name: "get workspace", workspaceId };
     const value = await this.getJson(op, `/workspaces/${encodeURIComponent(workspaceId)}`, SMALL_BODY_CAP, opts);
     const ws = parseTenantWorkspace(value);
-    if (!ws) throw new OpsError("Decode", `${describe(op)}: decode: not a workspace object`);
+    if (!ws) throw new OpsError("Decode", `${describeOp(op)}: decode: not a workspace object`);
     return ws;
   }
 
   /** GET /events: the latest 100 events; items without an id or a type are counted in `skipped`. */
-  async listEvents(opts: CallOptions = {}): Promise<EventList> {
-    const op = { name: "list events" };
-    const value = await this.getJson(op, "/events", EVENTS_CAP, opts);
-    if (!Array.isArray(value)) throw new OpsError("Decode", "list events: decode: expected a JSON array");
-    const events: TenantEvent[] = [];
-    for (const item of value) {
-      const event = parseTenantEvent(item);
-      if (event) events.push(event);
-    }
-    return { events, skipped: value.length - events.length };
+  listEvents(opts: CallOptions = {}): Promise<EventList> {
+    return this.events({ name: "list events" }, "/events", opts);
   }
 
-  /** POST /workspaces/:id/restart → 200 {status:"provisioning"}; 404, 409 (already restarting), 503. */
-  async restart(workspaceId: string, opts: CallOptions = {}): Promise<{ status: string }> {
-    const op = { name: "restart", workspaceId };
-    const path = `/workspaces/${encodeURIComponent(workspaceId)}/restart`;
-    const value = await this.json(op, "POST", path, SMALL_BODY_CAP, opts);
-    return { status: isRecord(value) && typeof value.status === "string" ? value.status : "" };
+  /** GET /events/:workspaceId: the latest 100 events of one workspace. */
+  listWorkspaceEvents(workspaceId: string, opts: CallOptions = {}): Promise<EventList> {
+    return this.events({ name: "list events of", workspaceId }, `/events/${encodeURIComponent(workspaceId)}`, opts);
   }
 
   /**
-   * GET /workspaces/:id/console: the platform reads it from its CP. 501 means the tenant has no
-   * CP (a NoBackend, as the CP client says it), 502 that its CP failed.
+   * POST /workspaces/:id/restart. 200 {status:"provisioning"}: the platform stops the workspace's
+   * instance and boots a new one with the workspace's own secrets; 200 {status:"noop"} for an
+   * external workspace, whose agent is run by its operator (nothing to restart, nothing to
+   * follow); 409 only while a parent workspace is paused (its reason says which); 404; 503.
+   */
+  async restart(workspaceId: string, opts: CallOptions = {}): Promise<RestartAnswer> {
+    const op = { name: "restart", workspaceId };
+    const path = `/workspaces/${encodeURIComponent(workspaceId)}/restart`;
+    const value = await this.json(op, "POST", path, SMALL_BODY_CAP, opts, "{}");
+    const fields = isRecord(value) ? value : {};
+    const text = (v: unknown) => (typeof v === "string" ? this.safe(v, 300) : null);
+    return { status: text(fields.status) ?? "", runtime: text(fields.runtime), message: text(fields.message) };
+  }
+
+  /**
+   * GET /workspaces/:id/console: the platform reads it from its CP, by workspace id (no instance
+   * id needed). 501 means the tenant has no CP (a NoBackend, as the CP client says it), 502 that
+   * its CP failed. The platform decodes the CP's `output` into a Go string, so null is empty.
    */
   async console(workspaceId: string, opts: CallOptions = {}): Promise<string> {
     const op = { name: "console", workspaceId };
@@ -141,38 +163,42 @@ export class TenantClient {
     const value = await this.json(op, "GET", path, CONSOLE_BODY_CAP, opts);
     const output = isRecord(value) ? value.output : undefined;
     if (output !== undefined && output !== null && typeof output !== "string") {
-      throw new OpsError("Decode", `${describe(op)}: decode: output is not text`);
+      throw new OpsError("Decode", `${describeOp(op)}: decode: output is not text`);
     }
     return output ?? "";
   }
 
   /**
    * POST /admin/workspaces/:id/bootstrap-failed. The platform acts only while the workspace is
-   * provisioning, so reporting twice is harmless; `changed` says whether this report acted.
+   * provisioning and answers {ok:true, no_change:true} otherwise (an unknown workspace too), so
+   * reporting twice is harmless; `changed` says whether this report acted.
    */
   async reportBootstrapFailure(
     workspaceId: string,
     report: BootstrapFailure,
     opts: CallOptions = {},
-  ): Promise<{ status: string; changed: boolean | null }> {
+  ): Promise<{ changed: boolean }> {
     const op = { name: "report bootstrap failure", workspaceId };
-    if (report.error === "") throw new OpsError("Input", `${describe(op)}: the error text is empty`);
+    if (report.error === "") throw new OpsError("Input", `${describeOp(op)}: the error text is empty`);
     const body = JSON.stringify({
       error: report.error,
       log_tail: logTail(report.log_tail, BOOTSTRAP_LOG_TAIL_BYTES),
     });
     const path = `/admin/workspaces/${encodeURIComponent(workspaceId)}/bootstrap-failed`;
     const value = await this.json(op, "POST", path, SMALL_BODY_CAP, opts, body);
-    const fields = isRecord(value) ? value : {};
-    return {
-      status: typeof fields.status === "string" ? fields.status : "",
-      changed: typeof fields.changed === "boolean" ? fields.changed : null,
-    };
+    if (!isRecord(value) || value.ok !== true) {
+      throw new OpsError("Decode", `${describeOp(op)}: decode: expected {"ok": true}`);
+    }
+    return { changed: value.no_change !== true };
   }
 
-  /** Headers of every tenant request; a header whose value is empty is not sent at all (SPEC §3). */
+  /**
+   * Headers of every tenant request; a header whose value is empty is not sent at all. Origin is
+   * the tenant URL's own origin: on SaaS the edge answers /workspaces/* without it with the web
+   * UI's empty 404, and the platform's CORS check accepts a request from its own origin.
+   */
   headers(): Record<string, string> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { origin: new URL(this.config.baseUrl).origin };
     if (this.config.adminToken) headers.authorization = `Bearer ${this.config.adminToken}`;
     if (this.config.orgId) headers["x-molecule-org-id"] = this.config.orgId;
     return headers;
@@ -182,13 +208,44 @@ export class TenantClient {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  private getJson(op: Op, path: string, cap: number, opts: CallOptions): Promise<unknown> {
-    return this.json(op, "GET", path, cap, opts);
+  private async events(op: TenantOp, path: string, opts: CallOptions): Promise<EventList> {
+    const value = await this.getJson(op, path, EVENTS_CAP, opts);
+    if (!Array.isArray(value)) throw new OpsError("Decode", `${describeOp(op)}: decode: expected a JSON array`);
+    const events: TenantEvent[] = [];
+    for (const item of value) {
+      const event = parseTenantEvent(item);
+      if (event) events.push(event);
+    }
+    return { events, skipped: value.length - events.length };
+  }
+
+  /**
+   * A GET, tried again after a 429 as the platform's limiter asks (Retry-After), at most
+   * MAX_TRIES times and MAX_WAIT_MS of waiting in all; a wait that would pass the budget is not
+   * started: the 429 is reported at once with its Retry-After. Only GETs: a POST may have acted.
+   */
+  private async getJson(op: TenantOp, path: string, cap: number, opts: CallOptions): Promise<unknown> {
+    let waited = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.json(op, "GET", path, cap, opts);
+      } catch (error) {
+        if (!(error instanceof RateLimited) || attempt >= MAX_TRIES) throw unwrap(error);
+        const wait = retryAfterMs(error.retryAfter, attempt, this.now());
+        if (waited + wait > MAX_WAIT_MS) throw unwrap(error);
+        waited += wait;
+        try {
+          await this.sleep(wait, opts.signal);
+        } catch {
+          throw new OpsError("Cancelled", "cancelled");
+        }
+      }
+    }
   }
 
   /** One request whose 2xx answer is JSON read up to `cap` bytes; the deadline covers the body too. */
   private async json(
-    op: Op,
+    op: TenantOp,
     method: "GET" | "POST",
     path: string,
     cap: number,
@@ -205,75 +262,67 @@ export class TenantClient {
       peer: "tenant platform",
     });
     if (res.status < 200 || res.status >= 300) {
-      res.discard();
-      throw this.statusError(op, res.status);
+      const answer = parseErrorAnswer(
+        res.status,
+        await readErrorBody(res),
+        firstHeader(res.headers["retry-after"]),
+        this.secrets,
+      );
+      const error = tenantError(op, answer, this.config.adminToken !== "");
+      throw res.status === 429 ? new RateLimited(error, firstHeader(res.headers["retry-after"])) : error;
     }
     // One byte past the cap tells "exactly at the cap" from "larger than the cap".
     const bytes = await res.read(cap + 1);
     if (bytes.length > cap) {
-      throw new OpsError("Decode", `${describe(op)}: the answer is larger than ${formatBytes(cap)}`, {
+      throw new OpsError("Decode", `${describeOp(op)}: the answer is larger than ${formatBytes(cap)}`, {
         status: res.status,
       });
     }
     const parsed = parseFirstJsonValue(bytes.toString("utf8"));
-    if (!parsed.ok) throw new OpsError("Decode", `${describe(op)}: decode: ${parsed.reason}`, { status: res.status });
+    if (!parsed.ok) throw new OpsError("Decode", `${describeOp(op)}: decode: ${parsed.reason}`, { status: res.status });
     return parsed.value;
   }
 
-  /** A status and a short reason; the body is never read into it (it may echo our headers). */
-  private statusError(op: Op, status: number): OpsError {
-    const what = describe(op);
-    const s = { status };
-    switch (status) {
-      case 401:
-        // Never the token, nor its first characters (SPEC §5): whether it was set is enough.
-        return new OpsError(
-          "Upstream",
-          this.config.adminToken
-            ? `${what}: the tenant platform refused ADMIN_TOKEN (401): check that it is this tenant's admin token`
-            : `${what}: the tenant platform requires ADMIN_TOKEN (401), which is not set`,
-          s,
-        );
-      case 404:
-        // The platform does not confirm that another org's workspaces exist: it answers 404.
-        return new OpsError(
-          "NotFound",
-          op.workspaceId === undefined
-            ? `${what}: the tenant platform answered 404, as it does for another org: check MOLECULE_ORG_ID (${this.safe(this.config.orgId)})`
-            : `${what}: not found (404; the platform also answers 404 for another org: check MOLECULE_ORG_ID)`,
-          s,
-        );
-      case 409:
-        return new OpsError(
-          "Conflict",
-          op.name === "restart" ? `${what}: already restarting (409)` : `${what}: conflict (409)`,
-          s,
-        );
-      case 501:
-        if (op.name === "console")
-          return new OpsError("NoBackend", `${what}: this tenant has no control plane (501)`, s);
-        break;
-      case 502:
-        if (op.name === "console")
-          return new OpsError("Upstream", `${what}: the tenant's control plane failed (502)`, s);
-        break;
-      case 503:
-        return new OpsError("Upstream", `${what}: the tenant platform is unavailable (503)`, s);
-    }
-    return new OpsError("Upstream", `${what}: unexpected ${status}`, s);
-  }
-
-  /** Text from our own config made fit for a message: no secret, no control sequence, bounded. */
-  private safe(text: string): string {
+  /** Text from our own config or the tenant made fit for a message: no secret, no control sequence, bounded. */
+  private safe(text: string, max = 80): string {
     const clean = redactSecrets(stripControlChars(text), this.secrets);
-    return clean.length > 80 ? `${clean.slice(0, 80)}…` : clean;
+    return clean.length > max ? `${clean.slice(0, max)}…` : clean;
   }
 }
 
-function describe(op: Op): string {
-  if (op.workspaceId === undefined) return op.name;
-  const id = stripControlChars(op.workspaceId);
-  return `${op.name} ${id.length > 80 ? `${id.slice(0, 80)}…` : id}`;
+/** A 429 on its way to the retry loop, with what the limiter said. */
+class RateLimited extends Error {
+  constructor(
+    readonly error: OpsError,
+    readonly retryAfter: string | undefined,
+  ) {
+    super(error.message);
+  }
+}
+
+function unwrap(error: unknown): unknown {
+  return error instanceof RateLimited ? error.error : error;
+}
+
+/** Error bodies are small JSON; a stalled one must not turn a clear 4xx/5xx into a timeout. */
+const ERROR_BODY_CAP = 4096;
+const ERROR_BODY_MS = 2000;
+
+async function readErrorBody(res: Exchange): Promise<Buffer | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ERROR_BODY_MS);
+  });
+  try {
+    return await Promise.race([res.read(ERROR_BODY_CAP).catch(() => null), late]);
+  } finally {
+    clearTimeout(timer);
+    res.discard();
+  }
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function formatBytes(n: number): string {

@@ -14,11 +14,10 @@ export interface TenantWorkspace {
   tier: number | null;
   parentId: string | null;
   /**
-   * The platform's workspace→instance mapping: a string, null when the tenant says there is
-   * none (null or ""), undefined when it did not say (field absent or not a string).
+   * The object exactly as the tenant sent it, known fields included. It has no instance id: the
+   * platform keeps the workspace→instance mapping in its database and its server log only
+   * (SPEC §3), so the console learns it from imported logs and its own CP Starts.
    */
-  instanceId: string | null | undefined;
-  /** The object exactly as the tenant sent it, known fields included. */
   fields: Record<string, unknown>;
 }
 
@@ -45,7 +44,6 @@ export function parseTenantWorkspace(value: unknown): TenantWorkspace | null {
     runtime: text(value.runtime),
     tier: integer(value.tier),
     parentId: text(value.parent_id),
-    instanceId: instanceIdOf(value),
     fields: value,
   };
 }
@@ -73,11 +71,4 @@ function text(value: unknown): string | null {
 
 function integer(value: unknown): number | null {
   return typeof value === "number" && Number.isSafeInteger(value) ? value : null;
-}
-
-/** The seed's resolveInstanceID treats an empty instance_id as "none on file". */
-function instanceIdOf(value: Record<string, unknown>): string | null | undefined {
-  const raw = value.instance_id;
-  if (raw === null || raw === "") return null;
-  return typeof raw === "string" ? raw : undefined;
 }

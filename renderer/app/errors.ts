@@ -25,7 +25,10 @@ function hintOf(code: string): string | null {
     case "NotFound":
       return "Run a sync (Shift+R) so the cache learns about it.";
     case "Conflict":
-      return "Wait for the running operation to finish, or cancel it first.";
+      // A restart already running here, or the tenant's own refusal (409: the parent is paused).
+      return "The message says what stands in the way: resolve that first (wait for the running restart, or resume the paused parent).";
+    case "Gone":
+      return "The tenant removed this workspace: sync (Shift+R) to update the list.";
     default:
       return null;
   }
