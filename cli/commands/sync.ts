@@ -23,8 +23,14 @@ export const syncCommand: Command = {
       printLine(
         `synced ${plural(report.workspaces, "workspace")} as of ${report.as_of}: ${report.added} added, ` +
           `${report.updated} updated, ${report.unchanged} unchanged, ${report.gone} gone, ${report.skipped} skipped; ` +
-          `${plural(report.bindings_changed, "binding")} changed; ${plural(report.events_added, "new event")}`,
+          plural(report.events_added, "new event"),
       );
+      if (report.without_instance > 0) {
+        printLine(
+          `${report.without_instance} of them have no instance on file (the tenant API never says which): ` +
+            "import the tenant's server log (molecule-ops import-log FILE) to learn them for status checks and Stop",
+        );
+      }
     }
     // The workspaces are committed; the events are not, which is still an upstream error (exit 2).
     if (report.events_error !== null) {

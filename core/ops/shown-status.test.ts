@@ -27,6 +27,9 @@ function row(status: string | null, health: Partial<WorkspaceHealth> | null = nu
     tier: 2,
     parentId: null,
     instanceId: "i-0123456789abcdef0",
+    boundAt: T - 60_000,
+    provisioningAt: null,
+    lastHeartbeatAt: null,
     asOf: T,
     lastSeenAt: T,
     extra: {},
@@ -92,6 +95,23 @@ describe("shownStatus", () => {
     expect(shownStatus(row("provisioning", { ...stopped, cpState: "pending" })).status).toBe("provisioning");
   });
 
+  it("an instance on file that the tenant may have replaced is no evidence either way", () => {
+    const stopped = { cpInstanceId: "i-0123456789abcdef0", cpState: "terminated", cpCheckedAt: T + 10 };
+    // The tenant re-provisioned after the binding was learnt (a restart in its canvas, its own
+    // auto-restart): the terminated machine is the old one, not the workspace.
+    expect(shownStatus(row("online", stopped, { provisioningAt: T - 30_000 })).status).toBe("online");
+    // The binding is from that re-provisioning or later: the answer counts again.
+    expect(shownStatus(row("online", stopped, { provisioningAt: T - 30_000, boundAt: T - 20_000 })).status).toBe(
+      "offline",
+    );
+    // The agent heartbeat after the CP's answer: it runs somewhere, whatever the CP says of the instance.
+    expect(shownStatus(row("online", stopped, { lastHeartbeatAt: T + 11 })).status).toBe("online");
+    expect(shownStatus(row("online", stopped, { lastHeartbeatAt: T + 9 })).status).toBe("offline");
+    // Doubt about a replaced instance is no doubt about the workspace.
+    expect(shownStatus(row("online", { uncertainSince: T + 1 }, { provisioningAt: T })).status).toBe("online");
+    expect(shownStatus(row("online", { uncertainSince: T + 1 }, { instanceId: null })).status).toBe("online");
+  });
+
   it("a crash seen on the console of the provisioning instance shows failed, from the console", () => {
     const crash = { crashInstanceId: "i-0123456789abcdef0", crashError: "RUNTIME CRASHED: KeyError", crashAt: T + 3 };
     expect(shownStatus(row("provisioning", crash))).toMatchObject({
@@ -103,5 +123,11 @@ describe("shownStatus", () => {
     expect(shownStatus(row("provisioning", crash, { instanceId: "i-0000000000000000f" })).status).toBe("provisioning");
     // Once the tenant moved on, its word stands.
     expect(shownStatus(row("online", crash)).status).toBe("online");
+    // The console is read by workspace id: a crash seen with no instance on file counts too.
+    expect(shownStatus(row("provisioning", { ...crash, crashInstanceId: null }, { instanceId: null })).status).toBe(
+      "failed",
+    );
+    // ...until the tenant re-provisions: the next boot is judged by its own console.
+    expect(shownStatus(row("provisioning", crash, { provisioningAt: T + 4 })).status).toBe("provisioning");
   });
 });

@@ -1,4 +1,4 @@
-import type { WorkspaceRow } from "../store/workspace-rows";
+import { bindingIsCurrent, type WorkspaceRow } from "../store/workspace-rows";
 import { AT_REST, EXPECTS_RUNNING } from "../tenant/vocabulary";
 
 /** Where the status a person sees came from. */
@@ -22,20 +22,22 @@ export const UNCERTAIN = "uncertain";
 
 /**
  * One rule for every host (the CLI, the browser host, the desktop app):
- * 1. a RUNTIME CRASHED seen on the console of the instance still provisioning → failed;
+ * 1. a RUNTIME CRASHED seen on the serial console during this provisioning → failed;
  * 2. status checks failing → "uncertain since T", never down (a CP blip once read as death
  *    sent every workspace into a restart storm);
- * 3. only a definitive answer about the bound instance, newer than the tenant's word, that it
- *    is not running while the tenant says online/degraded → offline;
+ * 3. only a definitive answer about the bound instance, while it is still the workspace's
+ *    current one, newer than the tenant's word and than the last heartbeat, that it is not
+ *    running while the tenant says online/degraded → offline;
  * 4. otherwise the tenant's own word, unknown statuses as themselves.
  */
 export function shownStatus(row: WorkspaceRow): ShownStatus {
   const h = row.health;
   const tenant = row.status ?? "unknown";
-  if (h?.crashAt != null && tenant === "provisioning" && h.crashInstanceId === row.instanceId) {
+  if (tenant === "provisioning" && h?.crashAt != null && crashIsCurrent(row)) {
     return { status: "failed", source: "console", asOf: h.crashAt, since: null, detail: h.crashError };
   }
-  if (h?.uncertainSince != null && !AT_REST.has(tenant)) {
+  // Doubt is about the instance on file: once the tenant replaced it, the doubt says nothing.
+  if (h?.uncertainSince != null && !AT_REST.has(tenant) && bindingIsCurrent(row)) {
     return {
       status: UNCERTAIN,
       source: "cp",
@@ -49,8 +51,11 @@ export function shownStatus(row: WorkspaceRow): ShownStatus {
     h.cpCheckedAt != null &&
     h.cpState !== "running" &&
     h.cpInstanceId === row.instanceId &&
+    bindingIsCurrent(row) &&
     EXPECTS_RUNNING.has(tenant) &&
-    h.cpCheckedAt >= row.statusAt
+    h.cpCheckedAt >= row.statusAt &&
+    // An agent that heartbeats after the answer runs somewhere: the instance on file is not its own.
+    (row.lastHeartbeatAt === null || row.lastHeartbeatAt < h.cpCheckedAt)
   ) {
     return {
       status: "offline",
@@ -61,6 +66,18 @@ export function shownStatus(row: WorkspaceRow): ShownStatus {
     };
   }
   return { status: tenant, source: row.statusSource, asOf: row.statusAt, since: null, detail: null };
+}
+
+/**
+ * A crash read from the console belongs to the boot in progress: seen after the tenant's latest
+ * (re)provisioning, and about the instance on file when both are known. The console is read by
+ * workspace id, so a crash can be seen before (or without) the instance being known.
+ */
+export function crashIsCurrent(row: Pick<WorkspaceRow, "health" | "provisioningAt" | "instanceId">): boolean {
+  const h = row.health;
+  if (h?.crashAt == null) return false;
+  if (row.provisioningAt !== null && h.crashAt < row.provisioningAt) return false;
+  return h.crashInstanceId === null || row.instanceId === null || h.crashInstanceId === row.instanceId;
 }
 
 /** Two shown statuses a subscriber would tell apart (a repeated failing check is not news). */

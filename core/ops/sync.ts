@@ -4,7 +4,7 @@ import type { Store } from "../store/store";
 import type { WorkspaceRow } from "../store/workspace-rows";
 import type { TenantClient } from "../tenant/tenant-client";
 import { isRecord, type TenantEvent, type TenantWorkspace } from "../tenant/tenant-records";
-import { recordTenantEvent } from "./tenant-event-record";
+import { recordListedEvent } from "./tenant-event-record";
 
 /** What a sync needs from the tenant platform (a TenantClient, or anything answering the same). */
 export type TenantSource = Pick<TenantClient, "listWorkspaces" | "listEvents">;
@@ -26,8 +26,12 @@ export interface SyncReport {
   gone: number;
   /** Listed items without a usable id, or repeating an id already listed. */
   skipped: number;
-  /** Bindings opened or closed to follow the tenant's instance_id. */
-  bindings_changed: number;
+  /**
+   * Listed workspaces with no instance on file. The tenant API never says which instance a
+   * workspace runs on (SPEC §3): the console learns it from imported server logs and its own
+   * Starts, and only the CP checks (status sweep, Stop) need it.
+   */
+  without_instance: number;
   events_added: number;
   events_skipped: number;
   /** GET /events failed after the list succeeded: the workspaces are committed all the same. */
@@ -94,7 +98,6 @@ export async function syncTenant(store: Store, tenant: TenantSource, options: Sy
     return store.db
       .transaction((): SyncReport => {
         const counts = store.workspaces.upsertMany(workspaces, at);
-        const bindingsChanged = reconcileBindings(store, workspaces, at);
         const eventsAdded = events ? recordEvents(store, events.events) : 0;
         writeMeta(store, LAST_SYNC_AT, new Date(at).toISOString());
         if (eventsError) writeMeta(store, LAST_SYNC_ERROR, JSON.stringify(errorRecord(eventsError, at, true)));
@@ -106,7 +109,7 @@ export async function syncTenant(store: Store, tenant: TenantSource, options: Sy
           unchanged: counts.unchanged,
           gone: store.workspaces.count() - workspaces.length,
           skipped: listed.skipped + duplicates,
-          bindings_changed: bindingsChanged,
+          without_instance: store.bindings.countUnbound(workspaces.map((w) => w.id)),
           events_added: eventsAdded,
           events_skipped: events?.skipped ?? 0,
           events_error: eventsError?.message ?? null,
@@ -159,33 +162,13 @@ function distinct(list: readonly TenantWorkspace[]): { workspaces: TenantWorkspa
 }
 
 /**
- * The tenant DB is the platform's source of truth for the workspace→instance mapping (the seed's
- * resolveInstanceID reads workspaces.instance_id): a different instance is bound, an explicit
- * null closes the open binding, an absent field changes nothing. An id that is not an EC2 id is
- * recorded as it is, so the doctor can see the malformed binding (Stop refuses to send it).
+ * Re-syncing the same latest 100 adds nothing, and an event the /ws feed already pushed pairs
+ * with its row (see recordListedEvent). Oldest first (the tenant lists newest first), so that
+ * identical events a few seconds apart each pair with their own pushed twin.
  */
-function reconcileBindings(store: Store, workspaces: readonly TenantWorkspace[], at: number): number {
-  let changed = 0;
-  for (const ws of workspaces) {
-    if (ws.instanceId === undefined) continue;
-    const open = store.bindings.resolveInstanceId(ws.id);
-    if (ws.instanceId === null) {
-      if (open !== null) {
-        store.bindings.unbind(ws.id, open, at);
-        changed++;
-      }
-    } else if (ws.instanceId !== open) {
-      store.bindings.bind(ws.id, ws.instanceId, "tenant", null, at);
-      changed++;
-    }
-  }
-  return changed;
-}
-
-/** Re-syncing the same latest 100 adds nothing (see recordTenantEvent for the identity). */
 function recordEvents(store: Store, events: readonly TenantEvent[]): number {
   let added = 0;
-  for (const e of events) if (recordTenantEvent(store, e)) added++;
+  for (let i = events.length - 1; i >= 0; i--) if (recordListedEvent(store, events[i] as TenantEvent)) added++;
   return added;
 }
 

@@ -1,38 +1,69 @@
+import { formatGoJson } from "../provlog";
 import type { Store } from "../store/store";
-import { isRecord } from "../tenant/tenant-records";
+import type { TenantEventRow } from "../store/tenant-event-rows";
+import { isRecord, type TenantEvent } from "../tenant/tenant-records";
+import type { PushedEvent } from "./tenant-feed";
 
-export interface TenantEventInput {
-  /** The tenant's event id when it has one (GET /events); pushed events (/ws) carry none. */
-  id: string | null;
-  eventType: string;
-  workspaceId: string | null;
-  payload: unknown;
-  /** As sent (RFC 3339). */
-  createdAt: string | null;
+/**
+ * What the /ws feed pushes besides the recorded events (events/broadcaster.go BroadcastOnly):
+ * liveness and chat. Never written to the timeline: a heartbeat arrives every 30 s for every
+ * running agent (10,000 workspaces are 333 a second), and chat carries what people told their
+ * agents, which an operations cache has no business keeping.
+ */
+export const BROADCAST_ONLY: ReadonlySet<string> = new Set([
+  "WORKSPACE_HEARTBEAT",
+  "TASK_UPDATED",
+  "ACTIVITY_LOGGED",
+  "AGENT_MESSAGE",
+  "A2A_RESPONSE",
+]);
+
+/** An event listed by GET /events; returns whether the timeline gained a row. */
+export function recordListedEvent(store: Store, e: TenantEvent): boolean {
+  const ts = e.createdAt === null ? Number.NaN : Date.parse(e.createdAt);
+  const row = rowOf(e.eventType, e.workspaceId, Number.isFinite(ts) ? ts : null, e.payload);
+  const added = store.tenantEvents.recordListed(row, e.id);
+  noteProvisioning(store, row);
+  return added;
 }
 
 /**
- * Writes a tenant event to the timeline; returns whether it was new. The identity is what the
- * event says (type, workspace, time as sent), so the same event seen on the /ws feed and again in
- * GET /events is stored once; without a time the tenant's id is the identity.
+ * A recorded event pushed on /ws; returns whether the timeline gained a row. Its time is the
+ * broadcast's, not the stored event's (models/event.go): the pairing in the store tells the two
+ * apart from two events.
  */
-export function recordTenantEvent(store: Store, e: TenantEventInput): boolean {
-  const ts = e.createdAt === null ? Number.NaN : Date.parse(e.createdAt);
+export function recordPushedEvent(store: Store, e: PushedEvent): boolean {
+  const row = rowOf(e.event, e.workspaceId, e.at, e.payload);
+  const added = store.tenantEvents.recordPushed(row, e.timestamp ?? "");
+  noteProvisioning(store, row);
+  return added;
+}
+
+function rowOf(event: string, workspaceId: string | null, ts: number | null, payload: unknown): TenantEventRow {
   // The timeline's payload is always a JSON object (exports rely on it): anything else is wrapped.
-  const payload = isRecord(e.payload) ? e.payload : e.payload == null ? {} : { value: e.payload };
-  const identity =
-    e.createdAt !== null && Number.isFinite(ts)
-      ? `tenant\u0000${e.eventType}\u0000${e.workspaceId ?? ""}\u0000${e.createdAt}`
-      : `tenant\u0000${e.id ?? JSON.stringify(payload)}`;
-  return store.events.record(
-    {
-      ts: Number.isFinite(ts) ? ts : null,
-      event: e.eventType,
-      workspaceId: e.workspaceId,
-      instanceId: typeof payload.instance_id === "string" ? payload.instance_id : null,
-      fieldsJson: JSON.stringify(payload),
-      source: "tenant",
-    },
-    identity,
-  );
+  const fields = isRecord(payload) ? payload : payload == null ? {} : { value: payload };
+  return {
+    ts,
+    event,
+    workspaceId,
+    instanceId: typeof fields.instance_id === "string" ? fields.instance_id : null,
+    // Sorted keys: the list's payload went through Postgres jsonb, which reorders keys, the
+    // pushed one did not; both must compare equal for the pairing.
+    fieldsJson: canonicalJson(fields),
+  };
+}
+
+function canonicalJson(fields: Record<string, unknown>): string {
+  try {
+    return formatGoJson(fields);
+  } catch {
+    return "{}";
+  }
+}
+
+/** A (re)provisioning the tenant announced: an instance on file from before it may be gone. */
+function noteProvisioning(store: Store, row: TenantEventRow): void {
+  if (row.event === "WORKSPACE_PROVISIONING" && row.workspaceId !== null && row.ts !== null) {
+    store.workspaces.noteProvisioning(row.workspaceId, row.ts);
+  }
 }

@@ -74,6 +74,13 @@ export class InstanceBindings {
     return map;
   }
 
+  /** How many of these workspaces have no open binding. */
+  countUnbound(workspaceIds: readonly string[]): number {
+    let n = 0;
+    for (const id of workspaceIds) if (this.openRow.get(id) === undefined) n++;
+    return n;
+  }
+
   /** The instance currently bound to the workspace, or null when none is on file. */
   resolveInstanceId(workspaceId: string): string | null {
     return this.openRow.get(workspaceId)?.instance_id ?? null;

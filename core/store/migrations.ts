@@ -126,4 +126,22 @@ export const MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX restarts_running ON restarts (workspace_id) WHERE state = 'running';
   CREATE INDEX restarts_workspace ON restarts (workspace_id, started_at);
   `,
+  `
+  -- The tenant's events arrive twice: GET /events lists them with their id and created_at, the
+  -- /ws feed pushes them at broadcast time with no id (models/event.go WSMessage). One row an
+  -- event: the tenant's id once the list has shown it, and whether /ws pushed it, so whichever
+  -- comes second pairs with the first instead of being stored again (ops/tenant-event-record).
+  ALTER TABLE events ADD COLUMN tenant_event_id TEXT;
+  ALTER TABLE events ADD COLUMN pushed INTEGER NOT NULL DEFAULT 0;
+  CREATE UNIQUE INDEX events_tenant_id ON events (tenant_event_id) WHERE tenant_event_id IS NOT NULL;
+  -- Kept through bulk imports (not a read index): the live feed pairs events while a log imports.
+  CREATE INDEX events_tenant_pairing ON events (workspace_id, event, ts) WHERE source = 'tenant';
+
+  -- Liveness: the tenant pushes WORKSPACE_HEARTBEAT for every running agent about every 30 s
+  -- (handlers/registry.go); only the latest is kept, never as a timeline event.
+  ALTER TABLE workspaces ADD COLUMN last_heartbeat_at INTEGER;
+  -- When the tenant last (re)provisioned the workspace (its WORKSPACE_PROVISIONING event): an
+  -- instance on file bound before it may have been replaced by the tenant, whose API never says.
+  ALTER TABLE workspaces ADD COLUMN provisioning_at INTEGER;
+  `,
 ];

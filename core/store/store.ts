@@ -4,6 +4,7 @@ import { formatGoJson } from "../provlog";
 import { InstanceBindings } from "./instance-bindings";
 import { type Db, describeSqliteError, openOrRecover, type Recovery } from "./open-store";
 import { RestartRows } from "./restart-rows";
+import { TenantEventRows } from "./tenant-event-rows";
 import { TimelineEvents } from "./timeline-events";
 import { type TimelineFilter, type TimelineRow, timelineRows } from "./timeline-query";
 import { WorkspaceHealthRows } from "./workspace-health";
@@ -13,6 +14,7 @@ import { WorkspaceRows } from "./workspace-rows";
 export class Store implements CpLedger {
   readonly bindings: InstanceBindings;
   readonly events: TimelineEvents;
+  readonly tenantEvents: TenantEventRows;
   readonly workspaces: WorkspaceRows;
   readonly health: WorkspaceHealthRows;
   readonly restarts: RestartRows;
@@ -25,6 +27,7 @@ export class Store implements CpLedger {
   ) {
     this.bindings = new InstanceBindings(db);
     this.events = new TimelineEvents(db);
+    this.tenantEvents = new TenantEventRows(db, this.events);
     this.workspaces = new WorkspaceRows(db);
     this.health = new WorkspaceHealthRows(db);
     this.restarts = new RestartRows(db);

@@ -14,6 +14,10 @@ export interface TimelineEvent {
   fieldsJson: string;
   source: EventSource;
   marshalError?: boolean;
+  /** A tenant event's own id (GET /events), when the tenant gave it. */
+  tenantEventId?: string | null;
+  /** A tenant event the /ws feed pushed. */
+  pushed?: boolean;
 }
 
 /**
@@ -41,10 +45,11 @@ export class TimelineEvents {
 
   constructor(db: Db) {
     this.insert = db.prepare<
-      [number | null, string, string | null, string | null, string, EventSource, number, number]
+      [number | null, string, string | null, string | null, string, EventSource, number, number, string | null, number]
     >(
-      `INSERT OR IGNORE INTO events (ts, event, workspace_id, instance_id, fields, source, marshal_error, dedup)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO events
+         (ts, event, workspace_id, instance_id, fields, source, marshal_error, dedup, tenant_event_id, pushed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertMany = db.prepare(
       `INSERT OR IGNORE INTO events (ts, event, workspace_id, instance_id, fields, source, marshal_error, dedup)
@@ -70,6 +75,8 @@ export class TimelineEvents {
         e.source,
         e.marshalError ? 1 : 0,
         key,
+        e.tenantEventId ?? null,
+        e.pushed ? 1 : 0,
       );
       if (r.changes > 0) return true;
       const existing = this.byIdentity.get(ts, key);

@@ -51,7 +51,7 @@ export class WorkspaceHealthRows {
        VALUES (@ws, @instance, @error, @tail, @at)
        ON CONFLICT (workspace_id) DO UPDATE SET crash_instance_id = excluded.crash_instance_id,
          crash_error = excluded.crash_error, crash_tail = excluded.crash_tail, crash_at = excluded.crash_at,
-         crash_reported_at = CASE WHEN workspace_health.crash_instance_id IS excluded.crash_instance_id
+         crash_reported_at = CASE WHEN workspace_health.crash_instance_id = excluded.crash_instance_id
                                   THEN workspace_health.crash_reported_at END`,
     );
     this.reported = db.prepare<[number, string]>(
