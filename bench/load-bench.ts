@@ -49,7 +49,6 @@ export async function loadBench(ctx: BenchContext): Promise<TargetResult[]> {
         runtime,
         tier: fields.tier,
         parentId: null,
-        instanceId: undefined,
         fields,
       });
     }

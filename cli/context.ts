@@ -1,6 +1,8 @@
+import { envValue } from "../core/config/base-url";
 import { readCpConfig } from "../core/config/cp-config";
 import { defaultDbPath } from "../core/config/data-dir";
 import type { CpClient } from "../core/cp/cp-client";
+import { type ConsoleReader, consoleReader } from "../core/ops/console-reader";
 import { Store } from "../core/store/store";
 import type { TenantClient } from "../core/tenant/tenant-client";
 import { readTenantConfig } from "../core/tenant/tenant-config";
@@ -54,6 +56,18 @@ export class CommandContext {
       this.tenant = new TenantClient(config, this.timeout());
     }
     return this.tenant;
+  }
+
+  /**
+   * The serial console by workspace id: through the CP's admin route when a CP secret is set (the
+   * CP says why a read failed), else through the tenant when its URL is set (it needs no more than
+   * ADMIN_TOKEN, which staff hold anyway), else the CP route, whose configuration errors say what
+   * is missing.
+   */
+  async consoleReader(): Promise<ConsoleReader> {
+    const cpSecret = envValue(this.env, "CP_ADMIN_API_TOKEN", "MOLECULE_CP_SHARED_SECRET", "PROVISION_SHARED_SECRET");
+    if (!cpSecret && envValue(this.env, "MOLECULE_TENANT_URL")) return consoleReader(null, await this.tenantClient());
+    return consoleReader(await this.cpClient(), null);
   }
 
   async close(): Promise<void> {

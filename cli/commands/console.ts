@@ -9,7 +9,8 @@ import type { Command } from "./command";
 export const consoleCommand: Command = {
   name: "console",
   usage: "console <id> [--out F] [--cached] [--json]",
-  summary: "Print (or save) the EC2 serial console, read through the CP; --cached shows the last one offline",
+  summary:
+    "Print (or save) the EC2 serial console, read by workspace id through the CP or the tenant; --cached shows the last one offline",
   flags: { out: { type: "string" }, cached: { type: "boolean" } },
   async run(ctx: CommandContext) {
     const workspaceId = workspaceIdArg(ctx.parsed, "console");
@@ -23,7 +24,7 @@ export const consoleCommand: Command = {
       ({ output, fetchedAt } = snapshot);
     } else {
       try {
-        output = await (await ctx.cpClient()).console(workspaceId);
+        output = await (await ctx.consoleReader())(workspaceId);
       } catch (error) {
         const snapshot = error instanceof OpsError ? store.latestConsoleSnapshot(workspaceId) : null;
         if (snapshot && error instanceof OpsError) {

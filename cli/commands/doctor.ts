@@ -29,14 +29,15 @@ export const doctorCommand: Command = {
     const store = ctx.openStore();
     const tenant = await ctx.tenantClient();
     const cp = await ctx.cpClient();
-    const report = await diagnose({ store, tenant, cp, ...(concurrency ? { concurrency } : {}) });
+    const readConsole = await ctx.consoleReader();
+    const report = await diagnose({ store, tenant, cp, readConsole, ...(concurrency ? { concurrency } : {}) });
 
     if (act !== undefined) {
       const finding = report.findings.find((f) => f.id === act);
       if (!finding)
         throw new OpsError("NotFound", `no current finding ${act.slice(0, 20)}: run molecule-ops doctor to list them`);
-      const restarts = new RestartCoordinator({ store, cp, tenant, platformUrl: ctx.env.MOLECULE_TENANT_URL ?? "" });
-      const result = await actOnFinding(finding, { store, tenant, cp, restarts }, via);
+      const restarts = new RestartCoordinator({ store, cp, tenant });
+      const result = await actOnFinding(finding, { store, tenant, cp, restarts, readConsole }, via);
       if (ctx.json) printJson(result);
       else printLine(`${finding.kind} ${finding.workspace_id}: ${terminalSafe(result.detail)}`);
       return EXIT_OK;

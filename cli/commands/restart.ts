@@ -10,7 +10,8 @@ import type { Command } from "./command";
 export const restartCommand: Command = {
   name: "restart",
   usage: "restart <id> --yes [--via cp|tenant] [--follow S] [--json]",
-  summary: "Restart a workspace (tenant: POST restart; cp: pre_stop, Stop, Start) and follow it",
+  summary:
+    "Restart a workspace through its tenant and follow it (--via cp first Stops the instance on file through the CP)",
   flags: { yes: { type: "boolean" }, via: { type: "string" }, follow: { type: "string" } },
   async run(ctx: CommandContext) {
     const workspaceId = workspaceIdArg(ctx.parsed, "restart");
@@ -21,11 +22,11 @@ export const restartCommand: Command = {
     const followTimeoutMs = secondsFlag(ctx.parsed, "follow", 3600);
     requireConfirmation(ctx.parsed, `restart workspace ${workspaceId} via ${via}`);
     const store = ctx.openStore();
+    // Both methods end with the tenant's restart; via cp Stops the instance on file before it.
     const coordinator = new RestartCoordinator({
       store,
       cp: via === "cp" ? await ctx.cpClient() : null,
-      tenant: via === "tenant" ? await ctx.tenantClient() : null,
-      platformUrl: ctx.env.MOLECULE_TENANT_URL ?? "",
+      tenant: await ctx.tenantClient(),
     });
     const show = (s: RestartStep) => {
       if (!ctx.json) printLine(`${s.at}  ${s.step}${s.detail ? `  ${terminalSafe(s.detail)}` : ""}`);
@@ -53,8 +54,13 @@ export const restartCommand: Command = {
       if (outcome.outcome === "done") {
         if (!ctx.json)
           printLine(
-            `restarted ${workspaceId} via ${via}${outcome.instance_id ? ` (instance ${outcome.instance_id})` : ""}`,
+            `restarted ${workspaceId} via ${via}${outcome.stopped_instance_id ? ` (stopped ${outcome.stopped_instance_id} first)` : ""}; ` +
+              "its new instance is in the tenant's server log",
           );
+        return EXIT_OK;
+      }
+      if (outcome.outcome === "noop") {
+        if (!ctx.json) printLine(`nothing to restart: ${terminalSafe(outcome.message ?? "the tenant did nothing")}`);
         return EXIT_OK;
       }
       process.stderr.write(`molecule-ops: restart ${outcome.outcome}: ${outcome.error ?? "unknown error"}\n`);

@@ -1,3 +1,4 @@
+import { NO_INSTANCE_HINT } from "../../core/ops/instance-hint";
 import { workspaceIdArg } from "../command-line";
 import type { CommandContext } from "../context";
 import { EXIT_OK, EXIT_UPSTREAM } from "../exit-codes";
@@ -28,6 +29,7 @@ export const statusCommand: Command = {
       printLine(`${workspaceId}  ${r.instanceId ?? "-"}  ${state}`);
     }
     if (r.error) process.stderr.write(`molecule-ops: ${r.error.message}\n`);
+    else if (r.instanceId === null) process.stderr.write(`molecule-ops: no instance on file: ${NO_INSTANCE_HINT}\n`);
     return r.error ? EXIT_UPSTREAM : EXIT_OK;
   },
 };

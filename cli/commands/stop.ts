@@ -1,3 +1,4 @@
+import { NO_INSTANCE_HINT } from "../../core/ops/instance-hint";
 import { requireConfirmation, workspaceIdArg } from "../command-line";
 import type { CommandContext } from "../context";
 import { EXIT_OK } from "../exit-codes";
@@ -15,7 +16,7 @@ export const stopCommand: Command = {
     const { instanceId } = await (await ctx.cpClient()).stop(workspaceId);
     if (ctx.json) printJson({ workspace_id: workspaceId, instance_id: instanceId, stopped: instanceId !== null });
     else if (instanceId) printLine(`stopped ${instanceId} (workspace ${workspaceId})`);
-    else printLine(`nothing to stop: no instance on file for ${workspaceId}`);
+    else printLine(`nothing to stop: no instance on file for ${workspaceId} (${NO_INSTANCE_HINT})`);
     return EXIT_OK;
   },
 };

@@ -87,7 +87,7 @@ export class OpsService {
       },
       "bootstrap.report": async ({ id }) => {
         const s = await this.current();
-        return reportBootstrapFailure(s.store, s.tenant, id);
+        return reportBootstrapFailure(s.store, s.tenant, id, { readConsole: s.readConsole });
       },
       "sync.run": async () => {
         const s = await this.current();
@@ -127,16 +127,21 @@ export class OpsService {
           store: s.store,
           tenant: s.tenant,
           cp: s.cp,
+          readConsole: s.readConsole,
           concurrency: o.profiles.read().settings.concurrency,
         });
       },
       "doctor.act": async ({ finding, via }) => {
         const s = await this.current();
         // The finding is looked up afresh: an action is never taken on a stale report.
-        const report = await diagnose({ store: s.store, tenant: s.tenant, cp: s.cp });
+        const report = await diagnose({ store: s.store, tenant: s.tenant, cp: s.cp, readConsole: s.readConsole });
         const f = report.findings.find((x) => x.id === finding);
         if (!f) throw new OpsError("NotFound", `finding ${finding} is no longer present: run the doctor again`);
-        return actOnFinding(f, { store: s.store, tenant: s.tenant, cp: s.cp, restarts: s.restarts }, via ?? "tenant");
+        return actOnFinding(
+          f,
+          { store: s.store, tenant: s.tenant, cp: s.cp, restarts: s.restarts, readConsole: s.readConsole },
+          via ?? "tenant",
+        );
       },
       "settings.get": async () => o.profiles.read().settings,
       "settings.set": async (patch) => {
@@ -289,7 +294,10 @@ export class OpsService {
     return { removed: state.profiles.length < before };
   }
 
-  /** Lists the tenant's workspaces and, with a CP, asks for one status: nothing is written. */
+  /**
+   * Lists the tenant's workspaces and, with a CP, reads one console through it (by workspace id:
+   * the tenant gives no instance ids to ask a status about): nothing is written.
+   */
   private async testProfile(name: string): Promise<RequestResults["profiles.test"]> {
     const p = this.allProfiles().find((q) => q.name === name);
     if (!p) throw new OpsError("NotFound", `no profile named ${name}`);
@@ -304,9 +312,12 @@ export class OpsService {
           timeoutMs: 15_000,
         });
         try {
-          const first = list.workspaces.find((w) => typeof w.instanceId === "string");
-          const r = first ? await client.isRunning(first.id, { instanceId: first.instanceId ?? null }) : null;
-          cp = r?.error ? "failed" : "ok";
+          const first = list.workspaces[0];
+          if (first) await client.console(first.id);
+          cp = "ok";
+        } catch (error) {
+          // The CP answered past its auth: reachable and the secrets accepted, the workspace aside.
+          cp = error instanceof OpsError && error.status === 404 ? "ok" : "failed";
         } finally {
           await client.close();
         }

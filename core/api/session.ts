@@ -5,6 +5,7 @@ import { defaultDbPath, userDataDir } from "../config/data-dir";
 import { ENV_PROFILE, profileEnv } from "../config/env-profile";
 import type { Profile, UiSettings } from "../config/profile-store";
 import { CpClient } from "../cp/cp-client";
+import { type ConsoleReader, consoleReader } from "../ops/console-reader";
 import { LiveStatus } from "../ops/live-status";
 import { RestartCoordinator } from "../ops/restart";
 import { Store } from "../store/store";
@@ -23,6 +24,8 @@ export class Session {
   readonly cp: CpClient | null;
   readonly live: LiveStatus;
   readonly restarts: RestartCoordinator;
+  /** The serial console by workspace id (the CP's route when this profile has a CP, else the tenant's). */
+  readonly readConsole: ConsoleReader;
   private started: Promise<void> | null = null;
 
   constructor(
@@ -43,12 +46,8 @@ export class Session {
       sweepMs: settings.sweepSeconds * 1000,
       concurrency: settings.concurrency,
     });
-    this.restarts = new RestartCoordinator({
-      store: this.store,
-      cp: this.cp,
-      tenant: this.tenant,
-      platformUrl: profile.tenantUrl,
-    });
+    this.restarts = new RestartCoordinator({ store: this.store, cp: this.cp, tenant: this.tenant });
+    this.readConsole = consoleReader(this.cp, this.tenant);
   }
 
   /** Starts the live engine once; its upstream failures become connection states, not errors. */

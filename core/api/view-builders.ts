@@ -5,7 +5,7 @@ import { shownStatus } from "../ops/shown-status";
 import { isGone, isStale, readSyncState } from "../ops/sync";
 import type { RestartRow } from "../store/restart-rows";
 import type { TimelineFilter, TimelineRow } from "../store/timeline-query";
-import type { WorkspaceRow } from "../store/workspace-rows";
+import { bindingIsCurrent, type WorkspaceRow } from "../store/workspace-rows";
 import type { RequestInput, TimelineFilterInput } from "./schemas";
 import type { Session } from "./session";
 import type {
@@ -38,6 +38,8 @@ export function workspaceView(row: WorkspaceRow, lastSyncAt: number | null, now:
     runtime: row.runtime,
     tier: row.tier,
     instanceId: row.instanceId,
+    instanceCurrent: bindingIsCurrent(row),
+    lastHeartbeatAt: isoOrNull(row.lastHeartbeatAt),
     stale: isStale(row, now, STALE_AFTER_MS),
     gone: isGone(row, lastSyncAt),
   };
@@ -121,7 +123,7 @@ export async function consoleView(s: Session, id: string, cached: boolean): Prom
     if (!snap) throw new OpsError("NotFound", `no console of ${id} is cached yet`);
     return { output: snap.output, fetchedAt: iso(snap.fetchedAt), instanceId: snap.instanceId, cached: true };
   }
-  const output = s.cp ? await s.cp.console(id) : await s.tenant.console(id);
+  const output = await s.readConsole(id);
   const at = Date.now();
   const instanceId = s.store.resolveInstanceId(id);
   s.store.recordConsoleSnapshot(id, instanceId, output, at);

@@ -24,7 +24,16 @@ export interface WorkspaceView {
   detail: string | null;
   runtime: string | null;
   tier: number | null;
+  /** The instance on file (from an imported server log or this console's Start), or null. */
   instanceId: string | null;
+  /**
+   * Whether that instance is still the workspace's as far as the console knows: bound after the
+   * tenant's last (re)provisioning, which may have replaced it without saying (the tenant API has
+   * no instance ids). CP actions act only on a current instance.
+   */
+  instanceCurrent: boolean;
+  /** The latest heartbeat the tenant's /ws feed pushed for it (liveness). */
+  lastHeartbeatAt: string | null;
   /** The cached row is older than the stale threshold. */
   stale: boolean;
   /** The last sync did not list it. */

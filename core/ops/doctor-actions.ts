@@ -12,6 +12,8 @@ export interface ActionDeps {
   tenant: TenantClient;
   cp: CpClient | null;
   restarts: RestartCoordinator;
+  /** The serial console by workspace id, for a crash report with none on file. */
+  readConsole: (workspaceId: string) => Promise<string>;
   now?: () => number;
 }
 
@@ -53,13 +55,16 @@ async function run(f: Finding, deps: ActionDeps, via: RestartVia): Promise<strin
       const r = await deps.cp.stop(f.workspace_id, { instanceId: f.instance_id });
       return `stopped ${r.instanceId}`;
     }
-    case "resync_binding":
-      return resyncBinding(f.workspace_id, deps);
+    case "close_binding":
+      return closeBinding(f, deps);
     case "report_bootstrap_failure": {
-      const r = await reportBootstrapFailure(deps.store, deps.tenant, f.workspace_id, deps.now);
-      return r.changed === false
-        ? `the tenant had already moved on (status ${r.status || "unknown"})`
-        : `reported; the tenant says ${r.status || "(no status)"}`;
+      const r = await reportBootstrapFailure(deps.store, deps.tenant, f.workspace_id, {
+        readConsole: deps.readConsole,
+        ...(deps.now ? { now: deps.now } : {}),
+      });
+      return r.changed
+        ? "reported: the tenant marked the workspace failed"
+        : "the tenant had already moved on (it was no longer provisioning): nothing changed";
     }
     case "restart": {
       const out = await deps.restarts.restart({ workspaceId: f.workspace_id, via }).done;
@@ -71,23 +76,17 @@ async function run(f: Finding, deps: ActionDeps, via: RestartVia): Promise<strin
   }
 }
 
-/** The tenant's instance_id is the source of truth (the seed's resolveInstanceID reads it). */
-async function resyncBinding(workspaceId: string, deps: ActionDeps): Promise<string> {
-  const ws = await deps.tenant.getWorkspace(workspaceId);
-  const at = (deps.now ?? Date.now)();
-  const open = deps.store.bindings.resolveInstanceId(workspaceId);
-  if (ws.instanceId && !isEc2InstanceId(ws.instanceId)) {
-    throw new OpsError(
-      "Conflict",
-      `the tenant itself holds a malformed instance id for ${workspaceId}: fix the workspace row on the platform, then re-sync`,
-    );
+/**
+ * Closes the open binding whose instance id is not an EC2 id. There is nothing to re-sync it from:
+ * the tenant API has no instance ids (SPEC §3), so the real one comes from its server log.
+ */
+function closeBinding(f: Finding, deps: ActionDeps): string {
+  const open = deps.store.bindings.resolveInstanceId(f.workspace_id);
+  if (!open || isEc2InstanceId(open)) {
+    throw new OpsError("Conflict", `the binding of ${f.workspace_id} changed since the doctor ran: run it again`);
   }
-  if (ws.instanceId) {
-    deps.store.bindings.bind(workspaceId, ws.instanceId, "tenant", null, at);
-    return `bound ${ws.instanceId} from the tenant`;
-  }
-  if (open) deps.store.bindings.unbind(workspaceId, open, at);
-  return "the tenant has no instance for it: the malformed binding is closed";
+  deps.store.bindings.unbind(f.workspace_id, open, (deps.now ?? Date.now)());
+  return "closed the malformed binding: import the tenant's server log (molecule-ops import-log FILE) to learn the real instance";
 }
 
 function journal(deps: ActionDeps, f: Finding, done: boolean, detail: string): void {

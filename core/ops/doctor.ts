@@ -7,12 +7,13 @@ import type { WorkspaceRow } from "../store/workspace-rows";
 import type { TenantClient } from "../tenant/tenant-client";
 import { detectBootstrapFailure } from "./bootstrap-failure";
 import { forEachBounded } from "./bounded";
+import { type ConsoleReader, consoleReader } from "./console-reader";
 import { DEFAULT_SWEEP_CONCURRENCY } from "./status-sweep";
 import { isGone, readSyncState, syncTenant } from "./sync";
 
 export type FindingKind = "orphan_instance" | "malformed_binding" | "stuck_provisioning" | "failed_stop" | "uncertain";
 export type Severity = "critical" | "warning";
-export type ActionKind = "stop_instance" | "resync_binding" | "report_bootstrap_failure" | "restart";
+export type ActionKind = "stop_instance" | "close_binding" | "report_bootstrap_failure" | "restart";
 
 export interface Evidence {
   /** ISO time the evidence is from; null when the source gives none. */
@@ -51,6 +52,8 @@ export interface DoctorOptions {
   store: Store;
   tenant: TenantClient;
   cp: CpClient | null;
+  /** The serial console by workspace id (default: the CP's route when there is a CP, else the tenant's). */
+  readConsole?: ConsoleReader;
   concurrency?: number;
   now?: () => number;
   /** Checks failing for longer than this are a finding (default 15 minutes). */
@@ -153,7 +156,7 @@ function malformedBinding(row: WorkspaceRow): Finding | null {
     workspace_id: row.id,
     workspace_name: row.name,
     instance_id: row.instanceId,
-    summary: `the instance on file is not an EC2 id (${shown}): every Stop would fail, and the next provision would collide with the leftover security group`,
+    summary: `the instance on file is not an EC2 id (${shown}): every Stop and status check would fail; the real instance is in the tenant's server log`,
     evidence: [
       {
         at: iso(row.asOf),
@@ -161,7 +164,9 @@ function malformedBinding(row: WorkspaceRow): Finding | null {
         text: `open binding ${shown}${row.instanceId === row.id ? " (the workspace's own UUID)" : ""}`,
       },
     ],
-    action: { kind: "resync_binding", label: "Re-sync the binding from the tenant" },
+    // The tenant API has no instance ids to re-sync from (SPEC §3): the binding can only be closed,
+    // and the real instance learnt again from the tenant's server log.
+    action: { kind: "close_binding", label: "Close the malformed binding (then import the server log)" },
   };
 }
 
@@ -289,7 +294,7 @@ async function stuckProvisioning(o: DoctorOptions, row: WorkspaceRow, now: numbe
   ];
   let crashed = false;
   try {
-    const output = o.cp ? await o.cp.console(row.id) : await o.tenant.console(row.id);
+    const output = await (o.readConsole ?? consoleReader(o.cp, o.tenant))(row.id);
     const failure = detectBootstrapFailure(output);
     if (failure) {
       crashed = true;

@@ -3,7 +3,9 @@ import { stripControlChars } from "../config/redact";
 import type { CpClient } from "../cp/cp-client";
 import { OpsError } from "../errors";
 import type { Store } from "../store/store";
+import { bindingIsCurrent } from "../store/workspace-rows";
 import type { TenantClient } from "../tenant/tenant-client";
+import { NO_INSTANCE_HINT } from "./instance-hint";
 
 export type RestartVia = "cp" | "tenant";
 export const RESTART_VIAS: readonly RestartVia[] = ["cp", "tenant"];
@@ -18,9 +20,12 @@ export interface RestartStep {
 export interface RestartOutcome {
   workspace_id: string;
   via: RestartVia;
-  outcome: "done" | "failed" | "cancelled" | "timeout";
-  /** The new instance (via cp), when one was started. */
-  instance_id: string | null;
+  /** noop: the tenant had nothing to restart (an external workspace, run by its operator). */
+  outcome: "done" | "noop" | "failed" | "cancelled" | "timeout";
+  /** The instance Stopped through the CP (via cp); null via tenant. */
+  stopped_instance_id: string | null;
+  /** The tenant's own words for a noop. */
+  message: string | null;
   error: string | null;
   steps: RestartStep[];
 }
@@ -42,7 +47,7 @@ export interface RestartHandle {
   readonly done: Promise<RestartOutcome>;
   /** Steps so far (a joiner sees what happened before it joined). */
   readonly steps: readonly RestartStep[];
-  /** true when cancelled; false once Stop (cp) or the restart request (tenant) was sent. */
+  /** true when cancelled; false once the Stop (cp) or the restart request was sent. */
   cancel(): boolean;
   /** Steps from now on, for a joiner. */
   onStep(listener: (step: RestartStep) => void): () => void;
@@ -52,16 +57,19 @@ export interface RestartDeps {
   store: Store;
   cp: CpClient | null;
   tenant: TenantClient | null;
-  /** Sent with a CP Start: where the new instance finds its platform. */
-  platformUrl: string;
   now?: () => number;
 }
 
 /**
- * Safe restarts (SPEC §6). One restart a workspace at a time: asking again with the same method
- * joins the running one, another method is a conflict, and a restart held by another process (the
- * restarts table) is a conflict naming it. Every step goes to the timeline in provlog format with
- * source "console", so what staff did can be exported next to what the servers logged.
+ * Safe restarts (SPEC §5). The tenant restarts a workspace: it provisions with the workspace's own
+ * secrets and records the new instance in its database. The console never Starts a machine
+ * through the CP for a workspace the tenant knows: the CP would boot it without those secrets
+ * (env is the tenant's to give) and the tenant would keep the old instance id, a second, broken
+ * machine. Via cp is for a stuck instance: Stop the instance on file through the CP first, then
+ * ask the tenant. One restart a workspace at a time: asking again with the same method joins the
+ * running one, another method is a conflict, and a restart held by another process (the restarts
+ * table) is a conflict naming it. Every step goes to the timeline in provlog format with source
+ * "console", so what staff did can be exported next to what the servers logged.
  */
 export class RestartCoordinator {
   private readonly running = new Map<string, RestartHandle>();
@@ -103,19 +111,27 @@ export class RestartCoordinator {
     return this.running.get(workspaceId);
   }
 
-  /** Refuses before anything is claimed or sent: the method needs its backend, a CP Start its profile. */
+  /** Refuses before anything is claimed or sent: each method needs its backends, via cp a current instance. */
   private checkReady(req: RestartRequest): void {
-    if (req.via === "cp") {
-      if (!this.deps.cp) throw new OpsError("NoBackend", "restart via cp: no control plane is configured");
-      const profile = this.deps.store.workspaceProfile(req.workspaceId);
-      if (!profile?.runtime || profile.tier === null) {
-        throw new OpsError(
-          "Input",
-          `restart via cp: the runtime and tier of ${req.workspaceId} are not in the cache; run sync first`,
-        );
-      }
-    } else if (!this.deps.tenant) {
-      throw new OpsError("NoBackend", "restart via tenant: no tenant platform is configured");
+    if (!this.deps.tenant) {
+      throw new OpsError("NoBackend", `restart via ${req.via}: no tenant platform is configured`);
+    }
+    if (req.via !== "cp") return;
+    if (!this.deps.cp) throw new OpsError("NoBackend", "restart via cp: no control plane is configured");
+    const row = this.deps.store.workspaces.get(req.workspaceId);
+    const instanceId = row?.instanceId ?? this.deps.store.resolveInstanceId(req.workspaceId);
+    if (!instanceId) {
+      throw new OpsError(
+        "Input",
+        `restart via cp needs the instance of ${req.workspaceId} on file, and none is (${NO_INSTANCE_HINT}); or restart via tenant`,
+      );
+    }
+    if (row && !bindingIsCurrent(row)) {
+      throw new OpsError(
+        "Input",
+        `restart via cp: the instance on file for ${req.workspaceId} (${instanceId}) predates the tenant's last ` +
+          "re-provisioning, so it may not be the one running: import the tenant's newer server log, or restart via tenant",
+      );
     }
   }
 }
@@ -130,7 +146,7 @@ class RestartRun implements RestartHandle {
   readonly steps: RestartStep[] = [];
   private readonly listeners = new Set<(step: RestartStep) => void>();
   private readonly cancelled = new AbortController();
-  /** Set once Stop (cp) or the restart request (tenant) is about to be sent: no cancel after it. */
+  /** Set once the Stop (cp) or the restart request is about to be sent: no cancel after it. */
   private committed = false;
   private lastStep = "requested";
 
@@ -159,80 +175,101 @@ class RestartRun implements RestartHandle {
   }
 
   private async run(): Promise<RestartOutcome> {
-    let instanceId: string | null = null;
+    let stopped: string | null = null;
     try {
-      instanceId = this.req.via === "cp" ? await this.viaCp() : await this.viaTenant();
-      this.journal("restart.done", { via: this.via, instance_id: instanceId });
-      return this.finish("done", instanceId, null);
+      if (this.req.via === "cp") stopped = await this.stopOnFile();
+      const answer = await this.askTenant();
+      if (answer.status === "noop") {
+        const message = answer.message ?? "the tenant has nothing to restart";
+        this.step("noop", message);
+        this.journal("restart.noop", { via: this.via, message });
+        return this.finish("noop", stopped, null, message);
+      }
+      await this.followTenant();
+      this.journal("restart.done", { via: this.via });
+      return this.finish("done", stopped, null, null);
     } catch (error) {
       const e = asOpsError(error);
       if (e.code === "Cancelled" && !this.committed) {
         this.journal("restart.cancelled", { via: this.via, step: this.lastStep });
-        return this.finish("cancelled", null, "cancelled before anything was sent");
+        return this.finish("cancelled", null, "cancelled before anything was sent", null);
       }
       const outcome = e.code === "Timeout" ? "timeout" : "failed";
       this.journal("restart.failed", { via: this.via, step: this.lastStep, error: e.message });
-      return this.finish(outcome, instanceId, e.message);
+      return this.finish(outcome, stopped, e.message, null);
     }
   }
 
-  /** restart.pre_stop → Stop (the instance on file) → Start → follow IsRunning until running. */
-  private async viaCp(): Promise<string> {
+  /** Via cp: restart.pre_stop, then Stop the instance on file through the CP (SPEC §5). */
+  private async stopOnFile(): Promise<string> {
     const cp = this.deps.cp as CpClient;
-    const profile = this.deps.store.workspaceProfile(this.workspaceId);
-    const old = this.deps.store.resolveInstanceId(this.workspaceId);
-    this.step("pre_stop", old ? `instance ${old}` : "no instance on file");
+    const instanceId = this.deps.store.resolveInstanceId(this.workspaceId);
+    if (!instanceId) throw new OpsError("Input", `restart via cp: no instance of ${this.workspaceId} is on file`);
+    this.step("pre_stop", `instance ${instanceId}`);
     this.checkCancelled();
     this.committed = true;
-    this.journal("restart.pre_stop", { backend: "cp" });
-    this.step("stop", old ? `stopping ${old}` : "nothing to stop");
+    this.journal("restart.pre_stop", { backend: "cp", instance_id: instanceId });
+    this.step("stop", `stopping ${instanceId}`);
     // A failed Stop ends here: CpClient leaves the mapping as it was and its error names the
-    // workspace and the status. Starting anyway would leave the old instance running unbound.
-    await cp.stop(this.workspaceId);
-    this.step("start", `runtime ${profile?.runtime}, tier ${profile?.tier}`);
-    const started = await cp.start({
-      workspaceId: this.workspaceId,
-      runtime: profile?.runtime ?? "",
-      tier: profile?.tier ?? 0,
-      platformUrl: this.deps.platformUrl,
-    });
-    this.step("started", `instance ${started.instanceId} (${started.state || "state unknown"})`);
-    await this.follow(async () => {
-      const r = await cp.isRunning(this.workspaceId);
-      if (r.error) return { state: "uncertain", detail: r.error.message, final: null };
-      if (r.running) return { state: "running", detail: null, final: "done" };
-      if (r.state === "stopping" || r.state === "terminated" || r.state === "stopped") {
-        return { state: r.state, detail: null, final: `instance ${started.instanceId} is ${r.state}` };
-      }
-      return { state: r.state ?? "unknown", detail: null, final: null };
-    });
-    return started.instanceId;
+    // workspace and the status. Asking the tenant anyway would leave the stuck instance running.
+    const r = await cp.stop(this.workspaceId, { instanceId });
+    this.step("stopped", `instance ${r.instanceId ?? instanceId}`);
+    return instanceId;
   }
 
-  /** POST restart (the platform stops and boots the workspace) → follow its status until online. */
-  private async viaTenant(): Promise<string | null> {
+  /** POST /workspaces/:id/restart: the tenant stops what it knows and provisions anew. */
+  private async askTenant() {
     const tenant = this.deps.tenant as TenantClient;
     this.step("request", "POST /workspaces/:id/restart");
     this.checkCancelled();
     this.committed = true;
-    this.journal("restart.requested", { via: "tenant" });
+    this.journal("restart.requested", { via: this.via });
     const answer = await tenant.restart(this.workspaceId);
-    this.step("accepted", `status ${answer.status || "unknown"}`);
+    if (answer.status !== "noop") {
+      this.step("accepted", `status ${answer.status || "unknown"}`);
+      // The tenant replaces the instance and never says with which: the one on file is no longer
+      // known to be current (the sweep stops asking about it) until a newer server log says.
+      this.deps.store.workspaces.noteProvisioning(this.workspaceId, this.now());
+    }
+    return answer;
+  }
+
+  /** Follows the tenant's status until online; failed and removed are final. */
+  private async followTenant(): Promise<void> {
+    const tenant = this.deps.tenant as TenantClient;
     await this.follow(async () => {
+      let status: string;
       try {
-        const ws = await tenant.getWorkspace(this.workspaceId);
-        const status = ws.status ?? "unknown";
-        if (status === "online") return { state: status, detail: null, final: "done" };
-        if (status === "failed") {
-          const error = typeof ws.fields.last_sample_error === "string" ? ws.fields.last_sample_error : "";
-          return { state: status, detail: null, final: `the workspace failed${error ? `: ${firstLine(error)}` : ""}` };
-        }
-        return { state: status, detail: null, final: null };
+        status = (await tenant.getWorkspace(this.workspaceId)).status ?? "unknown";
       } catch (error) {
-        return { state: "uncertain", detail: asOpsError(error).message, final: null };
+        const e = asOpsError(error);
+        if (e.code === "Gone")
+          return { state: "removed", detail: null, final: "the workspace was removed on the tenant" };
+        return { state: "uncertain", detail: e.message, final: null };
       }
+      if (status === "online") return { state: status, detail: null, final: "done" };
+      if (status === "failed") {
+        const reason = await this.failureReason();
+        return { state: status, detail: reason, final: `the workspace failed${reason ? `: ${reason}` : ""}` };
+      }
+      return { state: status, detail: null, final: null };
     });
-    return this.deps.store.resolveInstanceId(this.workspaceId);
+  }
+
+  /**
+   * Why the boot failed: the latest WORKSPACE_PROVISION_FAILED's error. GET /workspaces/:id strips
+   * last_sample_error (handlers/workspace.go), and the whole list is too much to fetch for one row.
+   */
+  private async failureReason(): Promise<string | null> {
+    try {
+      const { events } = await (this.deps.tenant as TenantClient).listWorkspaceEvents(this.workspaceId);
+      const failed = events.find((e) => e.eventType === "WORKSPACE_PROVISION_FAILED");
+      const payload = failed?.payload;
+      const error = payload && typeof payload === "object" ? (payload as Record<string, unknown>).error : undefined;
+      return typeof error === "string" && error !== "" ? firstLine(error) : null;
+    } catch {
+      return null;
+    }
   }
 
   /**
@@ -258,7 +295,7 @@ class RestartRun implements RestartHandle {
       if (this.now() >= deadline) {
         throw new OpsError(
           "Timeout",
-          `restart ${this.workspaceId}: not ${this.via === "cp" ? "running" : "online"} after ${Math.round((this.req.followTimeoutMs ?? DEFAULT_FOLLOW_MS) / 1000)} s (last status ${r.state})`,
+          `restart ${this.workspaceId}: not online after ${Math.round((this.req.followTimeoutMs ?? DEFAULT_FOLLOW_MS) / 1000)} s (last status ${r.state})`,
         );
       }
       await sleep(delay);
@@ -282,10 +319,15 @@ class RestartRun implements RestartHandle {
     this.deps.store.recordConsoleEvent(event, { workspace_id: this.workspaceId, ...fields }, new Date(this.now()));
   }
 
-  private finish(outcome: RestartOutcome["outcome"], instanceId: string | null, error: string | null): RestartOutcome {
+  private finish(
+    outcome: RestartOutcome["outcome"],
+    stopped: string | null,
+    error: string | null,
+    message: string | null,
+  ): RestartOutcome {
     this.deps.store.restarts.finish(
       this.rowId,
-      outcome === "timeout" ? "failed" : outcome,
+      outcome === "timeout" ? "failed" : outcome === "noop" ? "done" : outcome,
       this.lastStep,
       this.now(),
       error,
@@ -294,7 +336,8 @@ class RestartRun implements RestartHandle {
       workspace_id: this.workspaceId,
       via: this.via,
       outcome,
-      instance_id: instanceId,
+      stopped_instance_id: stopped,
+      message,
       error,
       steps: [...this.steps],
     };

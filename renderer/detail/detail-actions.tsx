@@ -30,7 +30,19 @@ export function DetailActions({ workspace, crash }: { workspace: WorkspaceView; 
       >
         Restart
       </button>
-      <button type="button" className="btn" disabled={check.isPending} onClick={() => check.mutate()}>
+      <button
+        type="button"
+        className="btn"
+        disabled={check.isPending || !workspace.instanceCurrent}
+        title={
+          workspace.instanceCurrent
+            ? "Ask the control plane whether the instance on file is running"
+            : workspace.instanceId
+              ? "The instance on file may have been replaced by the tenant's last re-provisioning: import its newer server log"
+              : "No instance on file: import the tenant's server log (Timeline → Import) to learn it"
+        }
+        onClick={() => check.mutate()}
+      >
         {check.isPending ? "Checking…" : "Check status"}
       </button>
       {crash && !crash.reportedAt && (
@@ -44,7 +56,10 @@ export function DetailActions({ workspace, crash }: { workspace: WorkspaceView; 
             ? `Uncertain: ${check.data.error.message}`
             : `CP says ${check.data.state ?? "unknown"} (${check.data.running ? "running" : "not running"}) on ${check.data.instance_id ?? "no instance"} — ${clockTime(new Date().toISOString())}`)}
         {check.error && `Status check failed: ${describeError(check.error).message}`}
-        {report.data && " Reported to the tenant."}
+        {report.data &&
+          (report.data.changed
+            ? " Reported: the tenant marked the workspace failed."
+            : " Reported; the tenant had already moved on (no change).")}
         {report.error && ` Report failed: ${describeError(report.error).message}`}
       </span>
     </div>

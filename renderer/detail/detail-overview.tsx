@@ -45,9 +45,23 @@ export function DetailOverview({ detail }: { detail: WorkspaceDetail }) {
           <dt>Tier</dt>
           <dd>{w.tier ?? "—"}</dd>
           <dt>Instance</dt>
-          <dd className="mono" data-testid="detail-instance">
-            {w.instanceId ?? "none on file"}
+          <dd data-testid="detail-instance">
+            <span className="mono">{w.instanceId ?? "none on file"}</span>
+            {!w.instanceId && (
+              <div className="muted" data-testid="instance-hint">
+                The tenant API never says which instance a workspace runs on: import the tenant's server log (Timeline →
+                Import) to learn it. Status, console, events and restart work without it.
+              </div>
+            )}
+            {w.instanceId && !w.instanceCurrent && (
+              <div className="muted" data-testid="instance-hint">
+                The tenant re-provisioned this workspace after this instance was recorded: it may have been replaced.
+                Import the tenant's newer server log to learn the current one.
+              </div>
+            )}
           </dd>
+          <dt>Last heartbeat</dt>
+          <dd title={w.lastHeartbeatAt ?? undefined}>{w.lastHeartbeatAt ? fullTime(w.lastHeartbeatAt) : "—"}</dd>
           {extra.map(([k, v]) => (
             <FieldRow key={k} name={k} value={v} />
           ))}

@@ -32,6 +32,7 @@ function stepOf(event: string, f: Record<string, unknown>): string | null {
       return `status ${typeof f.status === "string" ? f.status : "unknown"}`;
     case "restart.failed":
     case "restart.done":
+    case "restart.noop":
     case "restart.cancelled":
       return event.slice("restart.".length);
     default:

@@ -10,14 +10,17 @@ import { beginRestart, GRACE_MS } from "./restart-runner";
 
 /**
  * The confirmation: which workspace, by which method, and what that method will do, before
- * anything is sent. The confirm button is named "Restart" like the button that opened it.
+ * anything is sent. The confirm button is named "Restart" like the button that opened it. The
+ * tenant is the default (SPEC §5): it provisions with the workspace's own secrets; cp is for a
+ * stuck instance and needs the current instance on file.
  */
 export function RestartDialog({ workspace, onClose }: { workspace: WorkspaceView; onClose: () => void }) {
   const client = useOps();
   const queryClient = useQueryClient();
   const profile = useActiveProfile();
   const hasCp = profile ? profile.cpUrl !== null : true;
-  const [via, setVia] = useState<RestartVia>(hasCp ? "cp" : "tenant");
+  const cpBlocked = cpRestartBlocked(workspace, hasCp);
+  const [via, setVia] = useState<RestartVia>("tenant");
   const label = workspace.name ?? workspace.id;
   const confirm = () => {
     beginRestart(client, queryClient, { id: workspace.id, label, instanceId: workspace.instanceId }, via);
@@ -51,23 +54,6 @@ export function RestartDialog({ workspace, onClose }: { workspace: WorkspaceView
       </p>
       <fieldset className="method">
         <legend>Method</legend>
-        <label className={`method__option${hasCp ? "" : " method__option--disabled"}`}>
-          <input
-            type="radio"
-            name="restart-via"
-            value="cp"
-            checked={via === "cp"}
-            disabled={!hasCp}
-            onChange={() => setVia("cp")}
-          />
-          <span>
-            <strong>cp</strong> — through the control plane: journal <code>restart.pre_stop</code>, Stop instance{" "}
-            <span className="mono">{workspace.instanceId ?? "(none on file: nothing to stop)"}</span>, Start a new one
-            {workspace.runtime ? ` (${workspace.runtime}, tier ${workspace.tier ?? "?"})` : ""}, then follow it until
-            running.
-            {!hasCp && <em className="muted"> This profile has no control plane.</em>}
-          </span>
-        </label>
         <label className="method__option">
           <input
             type="radio"
@@ -77,8 +63,30 @@ export function RestartDialog({ workspace, onClose }: { workspace: WorkspaceView
             onChange={() => setVia("tenant")}
           />
           <span>
-            <strong>tenant</strong> — ask the tenant platform to restart it (<code>POST /workspaces/:id/restart</code>),
-            then follow its status until online.
+            <strong>tenant</strong> — ask the tenant platform to restart it (<code>POST /workspaces/:id/restart</code>):
+            it stops the workspace's instance and boots a new one with the workspace's own secrets; then follow its
+            status until online.
+          </span>
+        </label>
+        <label className={`method__option${cpBlocked ? " method__option--disabled" : ""}`}>
+          <input
+            type="radio"
+            name="restart-via"
+            value="cp"
+            checked={via === "cp"}
+            disabled={cpBlocked !== null}
+            onChange={() => setVia("cp")}
+          />
+          <span>
+            <strong>cp</strong> — for a stuck instance: journal <code>restart.pre_stop</code>, Stop instance{" "}
+            <span className="mono">{workspace.instanceId ?? "(none on file)"}</span> through the control plane, then ask
+            the tenant to restart it and follow its status until online.
+            {cpBlocked && (
+              <em className="muted" data-testid="restart-cp-blocked">
+                {" "}
+                {cpBlocked}
+              </em>
+            )}
           </span>
         </label>
       </fieldset>
@@ -87,4 +95,16 @@ export function RestartDialog({ workspace, onClose }: { workspace: WorkspaceView
       </p>
     </Dialog>
   );
+}
+
+/** Why restart via cp cannot be chosen for this workspace, or null when it can. */
+function cpRestartBlocked(w: WorkspaceView, hasCp: boolean): string | null {
+  if (!hasCp) return "This profile has no control plane.";
+  if (!w.instanceId) {
+    return "No instance on file: the tenant API never says which instance a workspace runs on. Import the tenant's server log (Timeline → Import) to learn it.";
+  }
+  if (!w.instanceCurrent) {
+    return "The instance on file predates the tenant's last re-provisioning, so it may not be the one running: import the tenant's newer server log.";
+  }
+  return null;
 }

@@ -8,7 +8,8 @@ import { FINISHED, putRun, type RestartRun, runOf, type TrailStep, updateRun, wi
 
 /**
  * Seconds between the confirm and the request. The host commits a restart in the same tick it
- * starts it (pre_stop, then Stop), so this window is where a cancel before the Stop really works.
+ * starts it (pre_stop then Stop, or the tenant's restart request), so this window is where a
+ * cancel before anything is sent really works.
  */
 export const GRACE_MS = 3000;
 const POLL_MS = 1000;
@@ -47,7 +48,8 @@ export function beginRestart(client: UiOpsClient, queryClient: QueryClient, targ
     failedStep: null,
     sendAt: now.getTime() + GRACE_MS,
     instanceBefore: target.instanceId,
-    newInstanceId: null,
+    stoppedInstanceId: null,
+    message: null,
     cancelNote: null,
     startedAt: now.toISOString(),
   };
@@ -139,7 +141,13 @@ async function pollOnce(client: UiOpsClient, queryClient: QueryClient, id: strin
   }
   if (FINISHED.has(runOf(id)?.phase ?? "done")) return;
   const outcome: RestartOutcome["outcome"] =
-    view.state === "done" ? "done" : view.state === "cancelled" ? "cancelled" : "failed";
+    view.state === "done"
+      ? view.step === "noop"
+        ? "noop"
+        : "done"
+      : view.state === "cancelled"
+        ? "cancelled"
+        : "failed";
   updateRun(id, (r) => ({
     steps: withSteps(
       r,
@@ -150,11 +158,12 @@ async function pollOnce(client: UiOpsClient, queryClient: QueryClient, id: strin
     workspace_id: id,
     via: (view.via === "tenant" ? "tenant" : "cp") as RestartVia,
     outcome,
-    instance_id: null,
+    stopped_instance_id: null,
+    message: null,
     error: view.error,
     steps: [],
     lastStep: view.step,
-  } as RestartOutcome & { lastStep: string });
+  });
 }
 
 function finish(queryClient: QueryClient, id: string, outcome: RestartOutcome & { lastStep?: string }): void {
@@ -166,18 +175,20 @@ function finish(queryClient: QueryClient, id: string, outcome: RestartOutcome & 
       outcome.steps.map((s) => ({ ...s, origin: "host" as const })),
     );
     const lastHost = [...hostSteps].reverse().find((s) => s.origin === "host");
-    const failedStep = outcome.outcome === "done" ? null : (outcome.lastStep ?? lastHost?.step ?? null);
+    const ok = outcome.outcome === "done" || outcome.outcome === "noop";
+    const failedStep = ok ? null : (outcome.lastStep ?? lastHost?.step ?? null);
     return {
       phase: outcome.outcome,
       error: outcome.error,
       failedStep,
-      newInstanceId: outcome.instance_id,
+      stoppedInstanceId: outcome.stopped_instance_id,
+      message: outcome.message,
       steps: [
         ...hostSteps,
         {
           step: outcome.outcome,
           at,
-          detail: outcome.error ?? (outcome.instance_id ? `instance ${outcome.instance_id}` : null),
+          detail: outcome.error ?? outcome.message,
           origin: "page",
         },
       ],
@@ -194,7 +205,8 @@ function fail(queryClient: QueryClient, id: string, step: string, error: string)
     workspace_id: id,
     via,
     outcome: "failed",
-    instance_id: null,
+    stopped_instance_id: null,
+    message: null,
     error,
     steps: [],
     lastStep: step,

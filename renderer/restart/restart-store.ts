@@ -1,8 +1,11 @@
 import type { RestartVia } from "../../core/ops/restart";
 import { createStore } from "../app/small-store";
 
-/** waiting: confirmed, Stop not sent yet (cancel is free); sending/running: the host has it. */
-export type RunPhase = "waiting" | "sending" | "running" | "done" | "failed" | "cancelled" | "timeout";
+/**
+ * waiting: confirmed, nothing sent yet (cancel is free); sending/running: the host has it; noop:
+ * the tenant had nothing to restart (an external workspace).
+ */
+export type RunPhase = "waiting" | "sending" | "running" | "done" | "noop" | "failed" | "cancelled" | "timeout";
 
 export interface TrailStep {
   step: string;
@@ -25,13 +28,16 @@ export interface RestartRun {
   sendAt: number | null;
   /** The instance the workspace had when the restart was confirmed. */
   instanceBefore: string | null;
-  newInstanceId: string | null;
+  /** The instance Stopped through the CP (via cp). */
+  stoppedInstanceId: string | null;
+  /** The tenant's own words for a noop. */
+  message: string | null;
   /** Why a cancel did not take. */
   cancelNote: string | null;
   startedAt: string;
 }
 
-export const FINISHED: ReadonlySet<RunPhase> = new Set(["done", "failed", "cancelled", "timeout"]);
+export const FINISHED: ReadonlySet<RunPhase> = new Set(["done", "noop", "failed", "cancelled", "timeout"]);
 
 /** Restarts started from this page, by workspace: they outlive the detail panel that shows them. */
 export const restarts = createStore<{ runs: Readonly<Record<string, RestartRun>> }>({ runs: {} });
@@ -60,11 +66,14 @@ export function withSteps(run: RestartRun, steps: readonly TrailStep[]): TrailSt
   return fresh.length === 0 ? run.steps : [...run.steps, ...fresh];
 }
 
-/** Cancel still helps: before the Stop (cp) or the restart request (tenant) went out. */
+/**
+ * Cancel still helps: before the Stop (cp) or the restart request went out. The host commits in
+ * the same tick it reports pre_stop (cp) or request (tenant), so seeing either means too late.
+ */
 export function canCancel(run: RestartRun): boolean {
   if (run.phase === "waiting" || run.phase === "sending") return true;
   if (run.phase !== "running") return false;
   return !run.steps.some((s) => s.origin === "host" && COMMITTED.has(s.step));
 }
 
-const COMMITTED: ReadonlySet<string> = new Set(["stop", "start", "started", "accepted"]);
+const COMMITTED: ReadonlySet<string> = new Set(["pre_stop", "stop", "stopped", "request", "accepted", "noop"]);

@@ -10,6 +10,7 @@ const PHASE_TEXT: Record<RestartRun["phase"], string> = {
   sending: "Sending",
   running: "Running",
   done: "Done",
+  noop: "Nothing to restart",
   failed: "Failed",
   cancelled: "Cancelled",
   timeout: "Timed out",
@@ -66,7 +67,13 @@ export function RestartTrail({
       ) : null}
       {run.phase === "done" && (
         <p className="trail__ok" role="status">
-          Restarted{run.newInstanceId ? ` on instance ${run.newInstanceId}` : ""}.
+          Restarted{run.stoppedInstanceId ? ` (instance ${run.stoppedInstanceId} stopped first)` : ""}. The tenant
+          booted a new instance and keeps its id to itself: import its server log to learn it.
+        </p>
+      )}
+      {run.phase === "noop" && (
+        <p className="trail__ok" role="status">
+          Nothing to restart: {run.message ?? "the tenant did nothing"}
         </p>
       )}
     </section>
