@@ -17,7 +17,9 @@ export function retryAfterMs(
   const value = Array.isArray(header) ? header[0] : header;
   if (value !== undefined) {
     const text = value.trim();
-    if (/^\d+$/.test(text)) return Number(text) * 1000;
+    // The platform's limiter truncates the time left to whole seconds: 0 means under a second,
+    // and a try at once would meet the same empty bucket.
+    if (/^\d+$/.test(text)) return Math.max(1, Number(text)) * 1000;
     const date = Date.parse(text);
     if (Number.isFinite(date)) return Math.max(0, date - now);
   }

@@ -70,6 +70,17 @@ export function tenantError(op: TenantOp, a: ErrorAnswer, adminTokenSet: boolean
           : `${what}: the tenant platform requires ADMIN_TOKEN (401), which is not set`,
         s,
       );
+    case 403:
+      // gin-contrib/cors, ahead of everything on the platform, answers an empty 403 to an Origin
+      // that is not the request's own Host: the tenant URL is not the tenant's own address.
+      if (a.empty) {
+        return new OpsError(
+          "Config",
+          `${what}: the tenant refused the request's Origin (an empty 403): MOLECULE_TENANT_URL must be the tenant's own URL, as its Host header sees it`,
+          s,
+        );
+      }
+      break;
     case 404:
       // The org guard answers a wrong org id with an empty 404 before any auth, and on SaaS the
       // edge answers a request without Origin with the web UI's empty 404: neither means "no such

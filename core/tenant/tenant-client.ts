@@ -160,7 +160,7 @@ export class TenantClient {
   async console(workspaceId: string, opts: CallOptions = {}): Promise<string> {
     const op = { name: "console", workspaceId };
     const path = `/workspaces/${encodeURIComponent(workspaceId)}/console`;
-    const value = await this.json(op, "GET", path, CONSOLE_BODY_CAP, opts);
+    const value = await this.getJson(op, path, CONSOLE_BODY_CAP, opts);
     const output = isRecord(value) ? value.output : undefined;
     if (output !== undefined && output !== null && typeof output !== "string") {
       throw new OpsError("Decode", `${describeOp(op)}: decode: output is not text`);
@@ -228,7 +228,7 @@ export class TenantClient {
     let waited = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.json(op, "GET", path, cap, opts);
+        return await this.send(op, "GET", path, cap, opts);
       } catch (error) {
         if (!(error instanceof RateLimited) || attempt >= MAX_TRIES) throw unwrap(error);
         const wait = retryAfterMs(error.retryAfter, attempt, this.now());
@@ -243,8 +243,27 @@ export class TenantClient {
     }
   }
 
-  /** One request whose 2xx answer is JSON read up to `cap` bytes; the deadline covers the body too. */
+  /** One request whose 2xx answer is JSON; every failure, a 429 included, is an OpsError. */
   private async json(
+    op: TenantOp,
+    method: "GET" | "POST",
+    path: string,
+    cap: number,
+    opts: CallOptions,
+    body?: string,
+  ): Promise<unknown> {
+    try {
+      return await this.send(op, method, path, cap, opts, body);
+    } catch (error) {
+      throw unwrap(error);
+    }
+  }
+
+  /**
+   * One request whose 2xx answer is JSON read up to `cap` bytes; the deadline covers the body too.
+   * A 429 is thrown as RateLimited, for getJson's retry loop: callers other than getJson use json().
+   */
+  private async send(
     op: TenantOp,
     method: "GET" | "POST",
     path: string,
