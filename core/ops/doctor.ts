@@ -5,11 +5,13 @@ import { OpsError } from "../errors";
 import type { Store } from "../store/store";
 import type { WorkspaceRow } from "../store/workspace-rows";
 import type { TenantClient } from "../tenant/tenant-client";
+import type { TenantEvent } from "../tenant/tenant-records";
 import { detectBootstrapFailure } from "./bootstrap-failure";
 import { forEachBounded } from "./bounded";
 import { type ConsoleReader, consoleReader } from "./console-reader";
 import { DEFAULT_SWEEP_CONCURRENCY } from "./status-sweep";
 import { isGone, readSyncState, syncTenant } from "./sync";
+import { recordListedEvent } from "./tenant-event-record";
 
 export type FindingKind = "orphan_instance" | "malformed_binding" | "stuck_provisioning" | "failed_stop" | "uncertain";
 export type Severity = "critical" | "warning";
@@ -117,9 +119,10 @@ export async function diagnose(o: DoctorOptions): Promise<DoctorReport> {
     });
   }
   if (tenantOk) {
-    const stuck = rows.filter(
-      (r) => r.status === "provisioning" && now - provisioningSince(o.store, r) > provisioningLimitMs(r.runtime),
-    );
+    await learnProvisioningTimes(o, rows);
+    const stuck = o.store.workspaces
+      .list({ status: "provisioning" })
+      .filter((r) => now - provisioningSince(r) > provisioningLimitMs(r.runtime));
     await forEachBounded(stuck, o.concurrency ?? DEFAULT_SWEEP_CONCURRENCY, async (r) => {
       findings.push(await stuckProvisioning(o, r, now));
     });
@@ -270,20 +273,33 @@ function orphan(k: KnownInstance, row: WorkspaceRow | null, lastSyncAt: number |
   };
 }
 
-/** When the workspace entered provisioning: its latest WORKSPACE_PROVISIONING event, else the tenant's updated_at. */
-function provisioningSince(store: Store, row: WorkspaceRow): number {
-  const ev = store.db
-    .prepare<[string], { ts: number }>(
-      "SELECT max(ts) AS ts FROM events WHERE workspace_id = ? AND event = 'WORKSPACE_PROVISIONING' AND ts >= 0",
-    )
-    .get(row.id);
-  if (ev?.ts != null) return ev.ts;
-  const updated = typeof row.extra.updated_at === "string" ? Date.parse(row.extra.updated_at) : Number.NaN;
-  return Number.isFinite(updated) ? updated : row.statusAt;
+/**
+ * When a provisioning workspace entered provisioning: its WORKSPACE_PROVISIONING event. The global
+ * GET /events holds only the latest 100 of the whole tenant, so for a workspace whose event the
+ * cache does not have, the tenant's per-workspace list is asked (the tenant API has no updated_at).
+ */
+async function learnProvisioningTimes(o: DoctorOptions, rows: readonly WorkspaceRow[]): Promise<void> {
+  const unknown = rows.filter((r) => r.status === "provisioning" && r.provisioningAt === null);
+  await forEachBounded(unknown, o.concurrency ?? DEFAULT_SWEEP_CONCURRENCY, async (r) => {
+    try {
+      const { events } = await o.tenant.listWorkspaceEvents(r.id);
+      for (let i = events.length - 1; i >= 0; i--) recordListedEvent(o.store, events[i] as TenantEvent);
+    } catch {
+      // Not known then: without that evidence the workspace is not called stuck.
+    }
+  });
+}
+
+/**
+ * The tenant's provisioning event; without it, only the time the cache last heard the status,
+ * which makes no finding: "stuck for N minutes" needs evidence of the N minutes.
+ */
+function provisioningSince(row: WorkspaceRow): number {
+  return row.provisioningAt ?? row.statusAt;
 }
 
 async function stuckProvisioning(o: DoctorOptions, row: WorkspaceRow, now: number): Promise<Finding> {
-  const since = provisioningSince(o.store, row);
+  const since = provisioningSince(row);
   const minutes = Math.round((now - since) / 60_000);
   const evidence: Evidence[] = [
     {
