@@ -3,7 +3,7 @@
 // binary is installed, else the browser host (DESIGN), saying which in one line. No credentials
 // are needed: the emulator's own environment is the app's "environment" profile.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -41,6 +41,18 @@ function start(command, args, env, ready, { echo = true } = {}) {
   });
 }
 
+/** Runs a command to its end (its output passed through); rejects unless it exits 0. */
+function run(command, args, env) {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] });
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      if (code === 0) resolveRun();
+      else reject(new Error(`${args.join(" ")} exited ${code}`));
+    });
+  });
+}
+
 /** The Electron binary's path, or why there is none (Node < 22, or no network at install). */
 function electronBinary() {
   try {
@@ -59,13 +71,22 @@ const env = {
 };
 delete env.MOLECULE_OPS_DB;
 
+// The emulated tenant writes its own server log, and the app learns workspace→instance ids by
+// importing it, exactly as staff do with a real tenant (its API has no instance ids, SPEC §3).
+mkdirSync(env.MOLECULE_OPS_HOME, { recursive: true, mode: 0o700 });
+const simArgs = process.argv.slice(2);
+const given = simArgs.indexOf("--log");
+const serverLog =
+  given >= 0 && simArgs[given + 1] ? resolve(simArgs[given + 1]) : join(env.MOLECULE_OPS_HOME, "emulator-server.log");
+if (given < 0) simArgs.unshift("--log", serverLog);
 const simEnv = {};
-await start(process.execPath, [cli, "sim", ...process.argv.slice(2)], env, (line) => {
+await start(process.execPath, [cli, "sim", ...simArgs], env, (line) => {
   const m = /^export ([A-Z_]+)=(.*)$/.exec(line);
   if (m) simEnv[m[1]] = m[2];
   return simEnv.MOLECULE_TENANT_URL ? true : null;
 });
 Object.assign(env, simEnv);
+await run(process.execPath, [cli, "import-log", serverLog], env);
 
 const electron = electronBinary();
 if (electron.path) {

@@ -1,5 +1,6 @@
+import { startBoot } from "./boot-flow";
 import { errorReply, type Reply, reply } from "./http-io";
-import { INSTANCE_ID, type InstanceRecord, isLive } from "./instance-table";
+import { type InstanceRecord, isLive } from "./instance-table";
 import type { RouteContext, RouteDef } from "./router";
 
 /** The control plane of SPEC §2, as the seed's CPProvisioner calls it. */
@@ -8,23 +9,23 @@ export const cpRoutes: RouteDef[] = [
     name: "cp.provision",
     method: "POST",
     pattern: /^\/cp\/workspaces\/provision$/,
-    gate: "provision",
+    gate: "cp-provision",
     json: true,
     handle: provision,
   },
-  { name: "cp.stop", method: "DELETE", pattern: /^\/cp\/workspaces\/([^/]+)$/, gate: "provision", handle: stop },
+  { name: "cp.stop", method: "DELETE", pattern: /^\/cp\/workspaces\/([^/]+)$/, gate: "cp-provision", handle: stop },
   {
     name: "cp.status",
     method: "GET",
     pattern: /^\/cp\/workspaces\/([^/]+)\/status$/,
-    gate: "provision",
+    gate: "cp-provision",
     handle: status,
   },
   {
     name: "cp.console",
     method: "GET",
     pattern: /^\/cp\/admin\/workspaces\/([^/]+)\/console$/,
-    gate: "admin",
+    gate: "cp-admin",
     handle: consoleOutput,
   },
 ];
@@ -47,23 +48,20 @@ function provision(ctx: RouteContext): Reply {
   }
   const live = ctx.world.instanceTable.liveFor(workspaceId);
   if (live) return errorReply(409, `workspace already has a running instance ${live.data.instance_id}`);
-  const instance = ctx.world.provision(workspaceId, runtime, tier);
+  const instance = ctx.world.createInstance(workspaceId, runtime, tier);
+  // A machine for a workspace the tenant knows boots its agent, which registers with the tenant
+  // (PLATFORM_URL) and brings it online. The tenant's database keeps its own instance id (SPEC §5:
+  // the second-machine hazard): the tenant never made this Start.
+  const record = ctx.world.find(workspaceId);
+  if (record && record.status !== "removed") startBoot(ctx.world, record, instance);
   const { instance_id, private_ip, state } = instance.data;
   // The seed accepts exactly 201 as success.
   return reply(201, { instance_id, private_ip, state, error: "" });
 }
 
-/** Resolves ?instance_id= the way EC2 would judge it; a workspace UUID is the seed's Stop incident. */
 function lookup(ctx: RouteContext): InstanceRecord | Reply {
-  const instanceId = ctx.url.searchParams.get("instance_id");
-  if (instanceId === null || instanceId === "") return errorReply(400, "instance_id is required");
-  if (!INSTANCE_ID.test(instanceId)) return errorReply(400, `InvalidInstanceID.Malformed: ${instanceId} is malformed`);
-  const instance = ctx.world.instanceTable.get(instanceId);
-  // Another workspace's instance looks exactly like an unknown one: no cross-workspace probing.
-  if (!instance || instance.data.workspace_id !== ctx.params[0]) {
-    return errorReply(404, `InvalidInstanceID.NotFound: The instance ID '${instanceId}' does not exist`);
-  }
-  return instance;
+  const found = ctx.world.instanceTable.resolve(ctx.params[0] ?? "", ctx.url.searchParams.get("instance_id"));
+  return "instance" in found ? found.instance : errorReply(found.status, found.error);
 }
 
 function isReply(value: InstanceRecord | Reply): value is Reply {

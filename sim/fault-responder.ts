@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Fault, OversizedShape } from "./faults";
-import { type Reply, writeRaw, writeReply } from "./http-io";
+import { goJson } from "./go-json-body";
+import { JSON_TYPE, type Reply, writeRaw, writeReply } from "./http-io";
+import { rateLimitedReply } from "./rate-limiter";
 import type { RequestRecord } from "./types";
 
-const JSON_TYPE = "application/json; charset=utf-8";
 const CHUNK_BYTES = 64 * 1024;
 
 /** The string field a json-string body inflates: the one the client of that route decodes. */
@@ -20,6 +21,10 @@ const FIELD: Readonly<Record<string, string>> = {
 
 export interface FaultExchange {
   route: string;
+  /** What an `unauthorized` fault says: the refusal of the route's own auth gate. */
+  unauthorized: string;
+  /** X-RateLimit-Limit of a 429 fault: the sim's limiter, else the platform's default (600). */
+  rateLimit: number;
   req: IncomingMessage;
   res: ServerResponse;
   record: RequestRecord;
@@ -31,12 +36,12 @@ export interface FaultExchange {
 export async function respondWithFault(fault: Fault, ex: FaultExchange): Promise<void> {
   switch (fault.kind) {
     case "status": {
-      const { payload, contentType } = statusFaultBody(fault);
-      writeRaw(ex.res, ex.record, fault.status, payload, contentType);
+      const { payload, contentType, headers } = statusFaultBody(fault, ex.rateLimit);
+      writeRaw(ex.res, ex.record, fault.status, payload, contentType, headers);
       return;
     }
     case "unauthorized":
-      writeReply(ex.res, ex.record, { status: 401, body: { error: "unauthorized" } });
+      writeReply(ex.res, ex.record, { status: 401, body: { error: ex.unauthorized } });
       return;
     case "slow":
       await sleep(fault.delayMs, undefined, { signal: ex.signal, ref: false });
@@ -55,7 +60,7 @@ export async function respondWithFault(fault: Fault, ex: FaultExchange): Promise
       ex.req.socket.destroy();
       return;
     case "malformed": {
-      const json = JSON.stringify((await ex.run()).body);
+      const json = goJson((await ex.run()).body);
       const cut = Math.min(json.length - 1, Math.max(1, Math.floor(json.length * 0.6)));
       writeRaw(ex.res, ex.record, 200, Buffer.from(json.slice(0, cut)), JSON_TYPE);
       return;
@@ -66,10 +71,35 @@ export async function respondWithFault(fault: Fault, ex: FaultExchange): Promise
   }
 }
 
-/** What a status fault sends: the planted body verbatim, or a JSON error naming the fault. */
-export function statusFaultBody(fault: { status: number; body?: string }): { payload: Buffer; contentType: string } {
+/**
+ * What a status fault sends: the planted body verbatim, the rate limiter's 429 (Retry-After and
+ * X-RateLimit-* headers, {"error":"rate limit exceeded","retry_after":N}), or a JSON error naming
+ * the fault.
+ */
+export function statusFaultBody(
+  fault: { status: number; body?: string; retryAfter?: number },
+  rateLimit: number,
+): { payload: Buffer; contentType: string; headers: Record<string, string> } {
+  if (fault.status === 429 && fault.body === undefined) {
+    const wait = fault.retryAfter ?? 1;
+    const limited = rateLimitedReply(wait);
+    return {
+      payload: Buffer.from(goJson(limited.body)),
+      contentType: JSON_TYPE,
+      headers: {
+        "x-ratelimit-limit": String(rateLimit),
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset": String(wait),
+        "retry-after": String(wait),
+      },
+    };
+  }
   const body = fault.body ?? JSON.stringify({ error: `sim fault: status ${fault.status}` });
-  return { payload: Buffer.from(body), contentType: isJson(body) ? JSON_TYPE : "text/plain; charset=utf-8" };
+  return {
+    payload: Buffer.from(body),
+    contentType: isJson(body) ? JSON_TYPE : "text/plain; charset=utf-8",
+    headers: {},
+  };
 }
 
 function isJson(text: string): boolean {
@@ -91,7 +121,7 @@ async function streamOversized(ex: FaultExchange, bytes: number, shape: Oversize
   let tail = "";
   let unit: string;
   if (shape === "padded-json") {
-    head = JSON.stringify((await ex.run()).body);
+    head = goJson((await ex.run()).body);
     unit = " ";
   } else if (shape === "json-string") {
     head = `{"${FIELD[ex.route] ?? "error"}":"`;

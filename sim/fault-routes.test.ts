@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type Sim, startSim } from "./index";
-import { call, FAST, tenantHeaders } from "./test-support";
+import { call, FAST, START, tenantHeaders } from "./test-support";
 
 let s: Sim;
 afterEach(async () => {
@@ -11,7 +11,7 @@ const bearer = (sim: Sim) => ({ authorization: `Bearer ${sim.env.ADMIN_TOKEN}` }
 
 describe("/_sim/faults (fault control for a person in another shell)", () => {
   it("requires the ADMIN_TOKEN bearer", async () => {
-    s = await startSim({ timing: FAST });
+    s = await startSim({ timing: FAST, startAt: START });
     const body = { route: "tenant.list", fault: { kind: "reset" } };
     expect((await call(s, "GET", "/_sim/faults")).status).toBe(401);
     expect((await call(s, "POST", "/_sim/faults", { body })).status).toBe(401);
@@ -22,7 +22,7 @@ describe("/_sim/faults (fault control for a person in another shell)", () => {
   });
 
   it("sets, lists and clears faults that then apply to the routes", async () => {
-    s = await startSim({ timing: FAST });
+    s = await startSim({ timing: FAST, startAt: START });
     const set = await call(s, "POST", "/_sim/faults", {
       headers: bearer(s),
       body: { route: "tenant.list", fault: { kind: "status", status: 503 }, times: 1 },
@@ -46,7 +46,7 @@ describe("/_sim/faults (fault control for a person in another shell)", () => {
   });
 
   it("answers 400 with the reason for bad input", async () => {
-    s = await startSim({ timing: FAST });
+    s = await startSim({ timing: FAST, startAt: START });
     const bad = async (body: unknown) => call(s, "POST", "/_sim/faults", { headers: bearer(s), body });
     expect((await bad({ route: "cp.nope", fault: { kind: "reset" } })).json.error).toMatch(/valid routes/);
     expect((await bad({ route: "cp.stop", fault: { kind: "nap" } })).json.error).toMatch(/valid kinds/);

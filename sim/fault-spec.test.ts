@@ -25,6 +25,10 @@ describe("parseFaultSpec (molecule-ops sim --fault <spec>)", () => {
     ["tenant.ws=503x1", { route: "tenant.ws", fault: { kind: "status", status: 503 }, times: 1 }],
     ["tenant.ws=blackhole", { route: "tenant.ws", fault: { kind: "blackhole" } }],
     ["cp.status=drop:250", { route: "cp.status", fault: { kind: "drop", afterMs: 250 } }],
+    ["tenant.list=429x2", { route: "tenant.list", fault: { kind: "status", status: 429 }, times: 2 }],
+    ["tenant.list=429:5", { route: "tenant.list", fault: { kind: "status", status: 429, retryAfter: 5 } }],
+    ["tenant.ws=429:0x1", { route: "tenant.ws", fault: { kind: "status", status: 429, retryAfter: 0 }, times: 1 }],
+    ["tenant.workspace-events=503", { route: "tenant.workspace-events", fault: { kind: "status", status: 503 } }],
   ])("parses %s", (spec, expected) => {
     expect(parseFaultSpec(spec)).toEqual(expected);
   });
@@ -59,6 +63,8 @@ describe("parseFaultSpec (molecule-ops sim --fault <spec>)", () => {
     ["tenant.ws=drop:soon", /drop delay \(ms\) must be a whole number/],
     ["tenant.ws=oversized:1m", /fault "oversized" does not apply to tenant\.ws; valid there: status, slow/],
     ["tenant.ws=malformed", /does not apply to tenant\.ws/],
+    ["tenant.list=429:soon", /retry-after \(s\) must be a whole number/],
+    ["tenant.list=503:5", /wrong arguments for "503"|unknown fault "503"/],
   ])("rejects %j with a clear message", (spec, message) => {
     expect(() => parseFaultSpec(spec)).toThrow(message);
   });

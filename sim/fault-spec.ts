@@ -16,9 +16,9 @@ export interface FaultSpec {
 }
 
 const USAGE =
-  "expected <route>=<fault>[x<times>], faults: <status e.g. 503>, status:<code>, slow:<ms>, blackhole, " +
-  `oversized:<bytes>[k|m|g][:${OVERSIZED_SHAPES.join("|")}], malformed, unauthorized, reset, drop:<ms> ` +
-  "(e.g. cp.status=503, cp.console=slow:5000, cp.stop=503x2, tenant.ws=drop:3000)";
+  "expected <route>=<fault>[x<times>], faults: <status e.g. 503>, status:<code>, 429[:<retry-after s>], slow:<ms>, " +
+  `blackhole, oversized:<bytes>[k|m|g][:${OVERSIZED_SHAPES.join("|")}], malformed, unauthorized, reset, drop:<ms> ` +
+  "(e.g. cp.status=503, cp.console=slow:5000, cp.stop=503x2, tenant.ws=drop:3000, tenant.list=429:5x2)";
 
 const SIZE_UNITS: Record<string, number> = {
   "": 1,
@@ -32,7 +32,8 @@ const SIZE_UNITS: Record<string, number> = {
 
 /**
  * `molecule-ops sim --fault <spec>`: e.g. "cp.status=503", "cp.console=oversized:50m", "cp.stop=resetx2",
- * "tenant.ws=drop:3000" (every feed connection is cut 3 s after it opens).
+ * "tenant.ws=drop:3000" (every feed connection is cut 3 s after it opens), "tenant.list=429x2" (the
+ * rate limiter's answer, Retry-After: 1, twice), "tenant.list=429:5" (Retry-After: 5).
  */
 export function parseFaultSpec(spec: string): FaultSpec {
   const eq = spec.indexOf("=");
@@ -71,6 +72,8 @@ function parseFault(body: string, spec: string): Fault {
   };
   let fault: unknown;
   if (/^\d{3}$/.test(kind) && args.length === 0) fault = { kind: "status", status: Number(kind) };
+  else if (kind === "429" && args.length === 1)
+    fault = { kind: "status", status: 429, retryAfter: integer(args[0], "retry-after (s)") };
   else if (kind === "status" && args.length === 1) fault = { kind, status: integer(args[0], "status") };
   else if (kind === "slow" && args.length === 1) fault = { kind, delayMs: integer(args[0], "delay (ms)") };
   else if (kind === "drop" && args.length === 1) fault = { kind, afterMs: integer(args[0], "drop delay (ms)") };

@@ -1,17 +1,17 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { type Sim, startSim } from "./index";
-import { adminHeaders, call, FAST, provisionBody, provisionHeaders, tenantHeaders } from "./test-support";
+import { describe, expect, it, vi } from "vitest";
+import type { Sim } from "./index";
+import {
+  adminHeaders,
+  call,
+  orgHeaders,
+  provisionBody,
+  provisionHeaders,
+  simsAtStart,
+  tenantHeaders,
+} from "./test-support";
 
-let sims: Sim[] = [];
-async function sim(): Promise<Sim> {
-  const started = await startSim({ timing: FAST, crashRatio: 0 });
-  sims.push(started);
-  return started;
-}
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.close()));
-  sims = [];
-});
+const simFor = simsAtStart();
+const sim = () => simFor({ crashRatio: 0 });
 
 /** A running instance and the status URL the seed's IsRunning would call. */
 async function running(s: Sim): Promise<{ id: string; path: string }> {
@@ -108,13 +108,14 @@ describe("fault kinds", () => {
   it("oversized: json-string, padded-json and garbage shapes", async () => {
     const s = await sim();
     const path = onlineConsolePath(s);
-    const normal = (await call(s, "GET", path, { headers: adminHeaders(s) })).json;
+    const normalRes = await call(s, "GET", path, { headers: adminHeaders(s) });
+    const normal = normalRes.json;
     s.faults.set("cp.console", { kind: "oversized", bytes: 300_000, shape: "json-string" });
     const stringShape = await call(s, "GET", path, { headers: adminHeaders(s) });
     expect(stringShape.json.output).toHaveLength(300_000);
     s.faults.set("cp.console", { kind: "oversized", bytes: 300_000, shape: "padded-json" });
     const padded = await call(s, "GET", path, { headers: adminHeaders(s) });
-    expect(padded.text.length).toBe(JSON.stringify(normal).length + 300_000);
+    expect(padded.text.length).toBe(normalRes.text.length + 300_000);
     expect(padded.json).toEqual(normal);
     s.faults.set("cp.console", { kind: "oversized", bytes: 300_000, shape: "garbage" });
     const garbage = await call(s, "GET", path, { headers: adminHeaders(s) });
@@ -133,11 +134,41 @@ describe("fault kinds", () => {
     expect(res.text.startsWith('{"state":')).toBe(true);
   });
 
-  it("unauthorized: 401 even with the right credentials", async () => {
+  it("unauthorized: 401 even with the right credentials, in the words of the route's own gate", async () => {
     const s = await sim();
     s.faults.set("tenant.list", { kind: "unauthorized" });
     const res = await call(s, "GET", "/workspaces", { headers: tenantHeaders(s) });
-    expect(res).toMatchObject({ status: 401, json: { error: "unauthorized" } });
+    expect(res).toMatchObject({ status: 401, json: { error: "invalid admin auth token" } });
+    s.faults.set("tenant.restart", { kind: "unauthorized" }, { times: 1 });
+    const ws = s.state.workspaces()[0]?.id;
+    expect((await call(s, "POST", `/workspaces/${ws}/restart`, { headers: tenantHeaders(s) })).json).toEqual({
+      error: "invalid workspace auth token",
+    });
+    s.faults.set("cp.status", { kind: "unauthorized" }, { times: 1 });
+    const { path } = await running(s);
+    expect((await call(s, "GET", path, { headers: provisionHeaders(s) })).json).toEqual({ error: "unauthorized" });
+  });
+
+  it("status 429: the platform's rate-limit answer, Retry-After included, `times` times", async () => {
+    const s = await sim();
+    s.faults.set("tenant.list", { kind: "status", status: 429 }, { times: 2 });
+    for (let i = 0; i < 2; i++) {
+      const res = await call(s, "GET", "/workspaces", { headers: tenantHeaders(s) });
+      expect(res.status).toBe(429);
+      expect(res.text).toBe('{"error":"rate limit exceeded","retry_after":1}');
+      expect(res.headers.get("retry-after")).toBe("1");
+      expect(res.headers.get("x-ratelimit-limit")).toBe("600");
+      expect(res.headers.get("x-ratelimit-remaining")).toBe("0");
+      expect(res.headers.get("x-ratelimit-reset")).toBe("1");
+    }
+    expect((await call(s, "GET", "/workspaces", { headers: tenantHeaders(s) })).status).toBe(200);
+    s.faults.set("tenant.events", { kind: "status", status: 429, retryAfter: 7 });
+    const slow = await call(s, "GET", "/events", { headers: tenantHeaders(s) });
+    expect(slow.headers.get("retry-after")).toBe("7");
+    expect(slow.json).toEqual({ error: "rate limit exceeded", retry_after: 7 });
+    expect(() => s.faults.set("tenant.list", { kind: "status", status: 503, retryAfter: 2 })).toThrow(
+      /only goes with status 429/,
+    );
   });
 
   it("reset: the connection dies without an answer", async () => {
@@ -176,10 +207,11 @@ describe("fault controller", () => {
     expect((await stop()).status).toBe(200);
   });
 
-  it("only counts requests that passed auth", async () => {
+  it("only counts requests that passed the org guard and auth", async () => {
     const s = await sim();
     s.faults.set("tenant.list", { kind: "status", status: 500 }, { times: 1 });
-    expect((await call(s, "GET", "/workspaces")).status).toBe(401);
+    expect((await call(s, "GET", "/workspaces")).status).toBe(404);
+    expect((await call(s, "GET", "/workspaces", { headers: orgHeaders(s) })).status).toBe(401);
     expect((await call(s, "GET", "/workspaces", { headers: tenantHeaders(s) })).status).toBe(500);
     expect((await call(s, "GET", "/workspaces", { headers: tenantHeaders(s) })).status).toBe(200);
   });

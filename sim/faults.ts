@@ -3,8 +3,13 @@
  * A fault applies to requests that passed auth, so `times` counts exactly the calls a test makes.
  */
 export type Fault =
-  /** Answer with that status; `body` (default a JSON error) lets a test plant a fake secret in it. */
-  | { kind: "status"; status: number; body?: string }
+  /**
+   * Answer with that status; `body` (default a JSON error) lets a test plant a fake secret in it.
+   * A 429 without a body answers as the platform's rate limiter does (middleware/ratelimit.go):
+   * Retry-After: `retryAfter` seconds (default 1), X-RateLimit-* headers and
+   * {"error":"rate limit exceeded","retry_after":N}.
+   */
+  | { kind: "status"; status: number; body?: string; retryAfter?: number }
   /** Answer normally after a delay. */
   | { kind: "slow"; delayMs: number }
   /** Accept the request, never answer; the socket stays open until the client gives up or close(). */
@@ -37,6 +42,7 @@ export const FAULT_ROUTES = [
   "tenant.restart",
   "tenant.console",
   "tenant.events",
+  "tenant.workspace-events",
   "tenant.bootstrap-failed",
   "tenant.ws",
 ] as const;
@@ -104,7 +110,12 @@ export function validateFault(value: unknown): Fault {
       if (status < 200) throw new Error('fault "status" needs status: an HTTP status between 200 and 599');
       if (fault.body !== undefined && typeof fault.body !== "string")
         throw new Error('fault "status": body must be a string');
-      return fault.body === undefined ? { kind, status } : { kind, status, body: fault.body };
+      const out: Fault = fault.body === undefined ? { kind, status } : { kind, status, body: fault.body };
+      if (fault.retryAfter !== undefined) {
+        if (status !== 429) throw new Error('fault "status": retryAfter only goes with status 429');
+        out.retryAfter = positiveInt("retryAfter", 3600);
+      }
+      return out;
     }
     case "slow":
       return { kind, delayMs: positiveInt("delayMs", 3_600_000) };

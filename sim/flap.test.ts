@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Sim, SimEvent } from "./index";
-import { FAST, simsPerTest } from "./test-support";
+import { FAST, simsAtStart } from "./test-support";
 
-const sim = simsPerTest();
+const sim = simsAtStart();
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

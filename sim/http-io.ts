@@ -1,19 +1,37 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { goJson } from "./go-json-body";
 import type { RequestRecord } from "./types";
 
-/** What a route answers; the pipeline (or a fault) turns it into bytes. */
+/**
+ * What a route or a middleware answers; the pipeline (or a fault) turns it into bytes. A JSON
+ * `body` is written as gin's c.JSON writes it; `text` is sent verbatim with `contentType`
+ * (null: no Content-Type at all, as gin's AbortWithStatus sends an empty answer).
+ */
 export interface Reply {
   status: number;
-  body: unknown;
-  headers?: Record<string, string>;
+  body?: unknown;
+  text?: string;
+  contentType?: string | null;
+  headers?: Record<string, string | string[]>;
 }
 
-export function reply(status: number, body: unknown, headers?: Record<string, string>): Reply {
+export const JSON_TYPE = "application/json; charset=utf-8";
+
+export function reply(status: number, body: unknown, headers?: Record<string, string | string[]>): Reply {
   return headers === undefined ? { status, body } : { status, body, headers };
 }
 
 export function errorReply(status: number, error: string): Reply {
   return { status, body: { error } };
+}
+
+/** An answer with no body and no Content-Type (gin's c.AbortWithStatus). */
+export function emptyReply(status: number): Reply {
+  return { status, text: "", contentType: null };
+}
+
+export function textReply(status: number, text: string, contentType: string): Reply {
+  return { status, text, contentType };
 }
 
 /** Request bodies above this are refused with 413: nothing the platform accepts is that big. */
@@ -35,9 +53,16 @@ export async function readBody(req: IncomingMessage, max = MAX_BODY_BYTES): Prom
   return total > max ? "too-large" : Buffer.concat(chunks);
 }
 
+/** The bytes and Content-Type of a Reply. */
+export function encodeReply(answer: Reply): { payload: Buffer; contentType: string | null } {
+  if (answer.text !== undefined)
+    return { payload: Buffer.from(answer.text, "utf8"), contentType: answer.contentType ?? null };
+  return { payload: Buffer.from(goJson(answer.body), "utf8"), contentType: JSON_TYPE };
+}
+
 export function writeReply(res: ServerResponse, record: RequestRecord, answer: Reply): void {
-  const payload = Buffer.from(JSON.stringify(answer.body), "utf8");
-  writeRaw(res, record, answer.status, payload, "application/json; charset=utf-8", answer.headers);
+  const { payload, contentType } = encodeReply(answer);
+  writeRaw(res, record, answer.status, payload, contentType, answer.headers);
 }
 
 export function writeRaw(
@@ -45,12 +70,14 @@ export function writeRaw(
   record: RequestRecord,
   status: number,
   payload: Buffer,
-  contentType: string,
-  headers: Record<string, string> = {},
+  contentType: string | null,
+  headers: Record<string, string | string[]> = {},
 ): void {
   if (res.headersSent || res.destroyed) return;
   record.status = status;
-  res.writeHead(status, { ...headers, "content-type": contentType, "content-length": String(payload.length) });
+  const fields: Record<string, string | string[]> = { ...headers, "content-length": String(payload.length) };
+  if (contentType !== null) fields["content-type"] = contentType;
+  res.writeHead(status, fields);
   record.bytes += payload.length;
   res.end(payload);
 }

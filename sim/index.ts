@@ -20,4 +20,6 @@ export type {
   SimEvent,
   SimState,
   TenantWorkspace,
+  TenantWorkspaceDetail,
+  WorkspaceInput,
 } from "./types";

@@ -21,6 +21,9 @@ export function isLive(state: InstanceState): boolean {
   return state === "pending" || state === "running";
 }
 
+/** How the CP judges `?instance_id=` for a workspace: the instance, or the error it answers. */
+export type Resolution = { instance: InstanceRecord } | { status: number; error: string };
+
 /** The CP's instance table and its state machine: pending → running, stopping → terminated. */
 export class InstanceTable {
   private readonly byId = new Map<string, InstanceRecord>();
@@ -29,6 +32,7 @@ export class InstanceTable {
   constructor(
     private readonly timers: Timers,
     private readonly timing: InstanceTiming,
+    private readonly now: () => number,
     private readonly onTerminated: (record: InstanceRecord) => void,
   ) {}
 
@@ -65,12 +69,28 @@ export class InstanceTable {
     return [...this.byId.values()].map((record) => ({ ...record.data }));
   }
 
+  /**
+   * `?instance_id=` as EC2 would judge it; a workspace UUID is the seed's Stop incident. Another
+   * workspace's instance looks exactly like an unknown one: no cross-workspace probing.
+   */
+  resolve(workspaceId: string, instanceId: string | null): Resolution {
+    if (instanceId === null || instanceId === "") return { status: 400, error: "instance_id is required" };
+    if (!INSTANCE_ID.test(instanceId)) {
+      return { status: 400, error: `InvalidInstanceID.Malformed: ${instanceId} is malformed` };
+    }
+    const instance = this.byId.get(instanceId);
+    if (!instance || instance.data.workspace_id !== workspaceId) {
+      return { status: 404, error: `InvalidInstanceID.NotFound: The instance ID '${instanceId}' does not exist` };
+    }
+    return { instance };
+  }
+
   /** TerminateInstances: idempotent on an instance that is already going away. */
   stop(record: InstanceRecord): void {
     if (!isLive(record.data.state)) return;
     this.timers.cancel(record.timer);
     record.data.state = "stopping";
-    record.stoppedMs = Date.now();
+    record.stoppedMs = this.now();
     this.schedule(record, this.timing.stoppingMs, "terminated");
   }
 
@@ -79,7 +99,7 @@ export class InstanceTable {
     this.timers.cancel(record.timer);
     record.timer = undefined;
     record.data.state = state;
-    if (state === "stopping" || state === "terminated") record.stoppedMs ??= Date.now();
+    if (state === "stopping" || state === "terminated") record.stoppedMs ??= this.now();
   }
 
   private schedule(record: InstanceRecord, ms: number, next: InstanceState): void {

@@ -3,17 +3,23 @@ import type { SimState } from "./types";
 /**
  * One fleet problem of each kind the doctor finds (the two it learns from the console's own
  * history, a failed Stop and long doubt, are made by using the console against faults). The
- * orphan is made `orphanAfterMs` later: the instance must first be seen by a sync while its
- * workspace still points at it, as in the incident, before the platform forgets it.
+ * tenant's JSON has no instance ids, so the console learns the malformed binding and the
+ * orphan's instance from the tenant's log, as staff do with a real tenant. The orphan is made
+ * `orphanAfterMs` later: its workspace is first seen live (by a sync, an imported log), as in
+ * the incident, before the platform's Delete leaves its machine running.
  */
 export function injectProblems(state: SimState, orphanAfterMs: number): { cancel(): void } {
-  const online = state.workspaces().filter((w) => w.status === "online" && w.instance_id);
+  const online = state
+    .workspaces()
+    .filter((w) => w.status === "online" && w.runtime !== "external" && state.instanceOf(w.id) !== null);
   const [malformed, orphan, doubtful] = online;
   if (malformed) state.corruptBinding(malformed.id);
-  if (doubtful?.instance_id) state.breakStatus(doubtful.instance_id);
+  const doubtfulInstance = doubtful ? state.instanceOf(doubtful.id) : null;
+  if (doubtfulInstance) state.breakStatus(doubtfulInstance);
   state.addStuckBoot(15, { name: "stuck-boot" });
   const timer = setTimeout(() => {
-    if (orphan && state.workspace(orphan.id)?.status === "online") state.removeLeavingInstance(orphan.id);
+    const status = orphan ? state.workspace(orphan.id)?.status : undefined;
+    if (orphan && (status === "online" || status === "degraded")) state.removeLeavingInstance(orphan.id);
   }, orphanAfterMs);
   timer.unref();
   return { cancel: () => clearTimeout(timer) };

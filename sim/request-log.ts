@@ -11,6 +11,8 @@ const MAX_REQUESTS = 1000;
 export class RequestLog {
   private readonly items: RequestRecord[] = [];
 
+  constructor(private readonly now: () => number) {}
+
   open(req: IncomingMessage, path: string): RequestRecord {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
@@ -25,7 +27,7 @@ export class RequestLog {
       headers,
       bytes: 0,
       done: false,
-      at: new Date().toISOString(),
+      at: new Date(this.now()).toISOString(),
     };
     this.items.push(record);
     if (this.items.length > MAX_REQUESTS) this.items.splice(0, this.items.length - MAX_REQUESTS);

@@ -9,6 +9,8 @@ export interface RouteContext {
   url: URL;
   /** Decoded path parameters, in pattern order. */
   params: string[];
+  /** The raw request body. */
+  rawBody: Buffer;
   /** The parsed JSON body, for routes declared `json`. */
   body: unknown;
   world: SimWorld;
@@ -18,12 +20,12 @@ export interface RouteContext {
 }
 
 export interface RouteDef {
-  /** A fault-route name (faults.ts) or "sim.faults". */
+  /** A fault-route name (faults.ts) or "sim.faults"; other names are logged but take no faults. */
   name: string;
   method: string;
   pattern: RegExp;
   gate: AuthGate;
-  /** The body must be a JSON document (400 otherwise). */
+  /** The body must be a JSON document (400 "request body must be valid JSON" otherwise). */
   json?: boolean;
   handle(ctx: RouteContext): Reply | Promise<Reply>;
 }
@@ -50,4 +52,14 @@ export function matchRoute(routes: readonly RouteDef[], method: string, path: st
     }
   }
   return allowed.length > 0 ? { kind: "method", allowed: [...new Set(allowed)] } : { kind: "none" };
+}
+
+/** Whether a path's percent-encoding is valid (Go's net/http refuses the request line otherwise). */
+export function validPathEncoding(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,17 @@
-import { RUNTIMES, STATUS_EVENT, UNKNOWN_STATUS } from "./catalog";
+import { RUNTIMES, UNKNOWN_STATUS } from "./catalog";
+import { jsonbOrder } from "./go-json-body";
 import { createPrng, type Prng } from "./prng";
-import type { CpInstance, SimEvent, TenantWorkspace } from "./types";
+import {
+  ADJECTIVES,
+  agentCardFor,
+  instanceIdFrom,
+  NOUNS,
+  privateIpFrom,
+  ROLES,
+  SAMPLE_ERRORS,
+  TASKS,
+} from "./seed-vocabulary";
+import type { CpInstance } from "./types";
 import type { WorkspaceRecord } from "./workspace-record";
 
 export interface SeedInput {
@@ -16,14 +27,40 @@ export interface SeededInstance {
   stoppedMs: number | null;
 }
 
-export interface SeededWorld {
-  workspaces: WorkspaceRecord[];
-  instances: SeededInstance[];
-  events: SimEvent[];
+/** One seeded workspace and the history that led to its current state (seed-history.ts tells it). */
+export interface SeedStory {
+  record: WorkspaceRecord;
+  instance: SeededInstance | null;
+  /** When its agent registered (the boot finished), if it ever did. */
+  onlineAt: number | null;
+  /** When it reached its current status. */
+  changedAt: number;
+  /** Its instance was stopped by the tenant itself (Pause), so its log has ec2_stopped. */
+  tenantStopped: boolean;
+  /** For a paused parent: how many children its Pause cascaded to. */
+  pausedChildren: number;
 }
 
-/** One of each status a client must handle, then mostly online: what a real tenant looks like. */
-const GUARANTEED = ["online", UNKNOWN_STATUS, "provisioning", "failed", "degraded", "hibernated", "awaiting_agent"];
+type Plan = { status: string; external?: boolean; pause?: "parent" | "child" };
+
+/**
+ * One of each case a client must handle, then mostly online: what a real tenant looks like.
+ * Externals (runtime "external", operator-driven: no instance, Restart is a noop) both waiting
+ * for their agent and connected; a paused parent with a paused child (Pause cascades), so a
+ * Restart of the child meets the platform's 409.
+ */
+const GUARANTEED: Plan[] = [
+  { status: "online" },
+  { status: UNKNOWN_STATUS },
+  { status: "provisioning" },
+  { status: "failed" },
+  { status: "degraded" },
+  { status: "hibernated" },
+  { status: "awaiting_agent", external: true },
+  { status: "online", external: true },
+  { status: "paused", pause: "parent" },
+  { status: "paused", pause: "child" },
+];
 const WEIGHTED: Array<[string, number]> = [
   ["online", 0.7],
   ["degraded", 0.06],
@@ -34,46 +71,73 @@ const WEIGHTED: Array<[string, number]> = [
   ["provisioning", 0.02],
   ["awaiting_agent", 0.02],
 ];
-/** Historic events are seeded for the first workspaces only, so 10,000 rows stay cheap. */
-const EVENT_WORKSPACES = 100;
-
-const ADJECTIVES = ["billing", "research", "support", "triage", "release", "pricing", "growth", "security", "docs"];
-const NOUNS = ["scout", "analyst", "reviewer", "planner", "writer", "auditor", "router", "helper", "curator"];
-const ROLES = ["coordinator", "researcher", "reviewer", "coder", "analyst", "support", "writer"];
-const TASKS = ["summarise ticket backlog", "review PR #482", "draft release notes", "triage inbound email"];
-const SAMPLE_ERRORS = ["upstream model timeout after 60s", "429 Too Many Requests from model provider"];
 const DAY = 86_400_000;
+/** How long a seeded boot took from RunInstances to the agent's register. */
+const BOOT_MS = 95_000;
+const HOSTED_RUNTIMES = RUNTIMES.filter((runtime) => runtime !== "external");
 
-export function instanceIdFrom(rng: Prng): string {
-  return `i-${rng.hex(17)}`;
-}
-
-export function privateIpFrom(rng: Prng): string {
-  return `10.0.${rng.int(0, 15)}.${rng.int(2, 254)}`;
-}
-
-export function seedWorld(input: SeedInput): SeededWorld {
+export function seedWorld(input: SeedInput): SeedStory[] {
   const rng = createPrng(input.seed);
-  const statuses = pickStatuses(rng, input.count);
-  const world: SeededWorld = { workspaces: [], instances: [], events: [] };
+  const plan = planStatuses(rng, input.count);
+  const stories: SeedStory[] = [];
   const names = new Set<string>();
-  for (const [index, status] of statuses.entries()) {
-    const record = seedWorkspace(rng, input, world, index, status, names);
-    world.workspaces.push(record);
-    if (index < EVENT_WORKSPACES) world.events.push(...historicEvents(rng, record));
+  let pausedParent: SeedStory | undefined;
+  for (const [index, entry] of plan.entries()) {
+    const parent =
+      entry.pause === "child" ? pausedParent : index > 0 && rng.chance(0.3) ? pickParent(rng, stories) : undefined;
+    const story = seedWorkspace(rng, input, index, entry, names, parent?.record.id ?? null);
+    if (entry.pause === "parent") pausedParent = story;
+    if (entry.pause === "child" && pausedParent) {
+      // One Pause stopped both, the parent first (workspace_restart.go Pause walks self, then descendants).
+      pausedParent.pausedChildren += 1;
+      const at = Math.max(pausedParent.changedAt, (story.onlineAt ?? 0) + 60_000);
+      pausedParent.changedAt = at;
+      story.changedAt = at + 40;
+    }
+    stories.push(story);
   }
-  world.events.sort((a, b) => a.created_at.localeCompare(b.created_at));
-  return world;
+  for (const story of stories) finish(rng, story);
+  return stories;
 }
 
-function pickStatuses(rng: Prng, count: number): string[] {
-  const statuses = GUARANTEED.slice(0, count);
-  while (statuses.length < count) statuses.push(weighted(rng));
-  for (let i = statuses.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [statuses[i], statuses[j]] = [statuses[j] as string, statuses[i] as string];
+/** What follows from when the workspace reached its status: the stopped machine, the frozen uptime, updated_at. */
+function finish(rng: Prng, story: SeedStory): void {
+  const { record, instance } = story;
+  if (instance && record.status === "offline") {
+    // The agent died with its machine; the liveness monitor marked it offline. No tenant Stop.
+    instance.data.state = "terminated";
+    instance.stoppedMs = story.changedAt - 30_000;
+  } else if (instance && record.status === "paused") {
+    // Pause stops the machine through the CP (StopWorkspaceAuto) and clears the URL.
+    instance.data.state = "terminated";
+    instance.stoppedMs = story.changedAt;
+    story.tenantStopped = true;
+    record.instanceId = null;
   }
-  return statuses;
+  if (story.onlineAt !== null && record.onlineSince === null) {
+    record.frozenUptime = Math.max(0, Math.floor((story.changedAt - story.onlineAt) / 1000));
+  }
+  if (record.status !== "provisioning") record.updatedMicros = Math.floor(story.changedAt) * 1000 + rng.int(0, 999);
+}
+
+function planStatuses(rng: Prng, count: number): Plan[] {
+  const plan = GUARANTEED.slice(0, count);
+  // Too few workspaces for the child: the parent is just a paused workspace.
+  if (plan.at(-1)?.pause === "parent") plan[plan.length - 1] = { status: "paused" };
+  while (plan.length < count) {
+    const status = weighted(rng);
+    // Only an external workspace waits for its agent (handlers/workspace.go Create).
+    plan.push(status === "awaiting_agent" ? { status, external: true } : { status });
+  }
+  for (let i = plan.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [plan[i], plan[j]] = [plan[j] as Plan, plan[i] as Plan];
+  }
+  const parentAt = plan.findIndex((p) => p.pause === "parent");
+  const childAt = plan.findIndex((p) => p.pause === "child");
+  if (childAt >= 0 && parentAt > childAt)
+    [plan[parentAt], plan[childAt]] = [plan[childAt] as Plan, plan[parentAt] as Plan];
+  return plan;
 }
 
 function weighted(rng: Prng): string {
@@ -85,66 +149,146 @@ function weighted(rng: Prng): string {
   return "online";
 }
 
+/** A parent that is neither paused (Pause would have cascaded) nor booting for the first time. */
+function pickParent(rng: Prng, stories: SeedStory[]): SeedStory | undefined {
+  const candidate = stories[rng.int(0, stories.length - 1)];
+  return candidate && !["paused", "provisioning"].includes(candidate.record.status) ? candidate : undefined;
+}
+
 function seedWorkspace(
   rng: Prng,
   input: SeedInput,
-  world: SeededWorld,
   index: number,
-  status: string,
+  entry: Plan,
   names: Set<string>,
-): WorkspaceRecord {
+  parentId: string | null,
+): SeedStory {
+  const { status } = entry;
   const id = rng.uuid();
-  const runtime = rng.pick(RUNTIMES);
+  const runtime = entry.external ? "external" : rng.pick(HOSTED_RUNTIMES);
   const tier = rng.int(1, 4);
-  const createdMs = input.now - rng.int(1, 90) * DAY - rng.int(0, DAY);
-  const parent = index > 0 && rng.chance(0.3) ? world.workspaces[rng.int(0, index - 1)] : undefined;
   let name = `${rng.pick(ADJECTIVES)}-${rng.pick(NOUNS)}`;
   if (names.has(name)) name = `${name}-${index + 1}`;
   names.add(name);
+  const role = rng.chance(0.1) ? "" : rng.pick(ROLES);
+  // Created in index order over the last 90 days (the list is ORDER BY created_at); a workspace
+  // still in its first boot was created moments ago.
+  const span = (88 * DAY) / Math.max(1, input.count);
+  let createdMs = Math.floor(input.now - 90 * DAY + (index + rng.next()) * span);
+  if (status === "provisioning") createdMs = input.now - 1_600 - rng.int(0, 400);
+  const record = baseRecord(rng, id, name, role, tier, runtime, status, createdMs, parentId, index);
+  const story: SeedStory = {
+    record,
+    instance: null,
+    onlineAt: null,
+    changedAt: createdMs,
+    tenantStopped: false,
+    pausedChildren: 0,
+  };
 
-  let instance: SeededInstance | undefined;
-  let onlineSince: number | null = null;
-  let updatedMs = createdMs + rng.int(60_000, DAY);
-  if (status === "online" || status === "degraded") {
-    onlineSince = Math.max(createdMs, input.now - rng.int(600, 30 * 86_400) * 1000);
-    updatedMs = onlineSince;
-    instance = seedInstance(rng, id, runtime, tier, "running", onlineSince - 90_000, false);
-  } else if (status === "provisioning") {
-    updatedMs = input.now;
-    instance = seedInstance(rng, id, runtime, tier, "pending", input.now, rng.chance(input.crashRatio));
-  } else if (status === "failed") {
-    // The failed boot's instance is gone but its console stays readable, as on the real CP.
-    instance = seedInstance(rng, id, runtime, tier, "terminated", updatedMs - 120_000, true);
-    instance.stoppedMs = updatedMs;
+  if (runtime === "external") {
+    if (status === "online") connectExternal(rng, story, input.now);
+    return story;
   }
-  if (instance) world.instances.push(instance);
-  const live = instance !== undefined && instance.data.state !== "terminated";
-  const activeTasks = status === "online" ? rng.int(0, 4) : status === "degraded" ? rng.int(0, 2) : 0;
-  const data: TenantWorkspace = {
+  if (status === UNKNOWN_STATUS || status === "awaiting_agent") return story;
+  const startedMs = createdMs + 1_600;
+  if (status === "provisioning") {
+    const instance = seedInstance(rng, id, runtime, tier, "pending", startedMs, rng.chance(input.crashRatio));
+    story.instance = instance;
+    record.instanceId = instance.data.instance_id;
+    record.agentInstanceId = instance.data.instance_id;
+    return story;
+  }
+  if (status === "failed") {
+    // The boot crashed; the CP's bootstrap watcher reported it (seed-history.ts writes the
+    // failure); the CP reaped the machine. The tenant never stopped it, so its database (and
+    // log) still name that instance.
+    const instance = seedInstance(rng, id, runtime, tier, "terminated", startedMs, true);
+    story.changedAt = startedMs + 75_000;
+    instance.stoppedMs = story.changedAt + 300_000;
+    story.instance = instance;
+    record.instanceId = instance.data.instance_id;
+    return story;
+  }
+  const instance = seedInstance(rng, id, runtime, tier, "running", startedMs, false);
+  story.instance = instance;
+  story.onlineAt = startedMs + BOOT_MS;
+  story.changedAt = story.onlineAt + Math.floor(rng.next() * (input.now - story.onlineAt));
+  const url = `http://${instance.data.private_ip}:8000`;
+  record.agentCard = jsonbOrder(agentCardFor(name, runtime, role, url));
+  record.instanceId = instance.data.instance_id;
+  // The row keeps the URL its agent registered until a Restart or a Pause clears it.
+  if (status !== "paused" && status !== "hibernated") record.url = url;
+  if (status === "online" || status === "degraded") {
+    record.agentInstanceId = instance.data.instance_id;
+    record.onlineSince = story.onlineAt;
+    record.activeTasks = rng.int(0, Math.min(3, record.maxConcurrentTasks));
+    record.currentTask = record.activeTasks > 0 ? rng.pick(TASKS) : "";
+    record.monthlySpend = rng.int(0, 25_000);
+    // registry.go evaluateStatus: degraded at an error rate of 0.5 or more, back online below 0.1.
+    record.lastErrorRate = status === "degraded" ? round(0.5 + rng.next() * 0.4) : round(rng.next() * 0.09);
+    if (status === "degraded") record.lastSampleError = rng.pick(SAMPLE_ERRORS);
+    if (status === "online") story.changedAt = story.onlineAt;
+    if (rng.chance(0.4)) record.lastOutboundMicros = (input.now - rng.int(60_000, DAY)) * 1000 + rng.int(0, 999);
+  }
+  // offline and paused machines stop in finish(); hibernated: on SaaS HibernateWorkspace stops only
+  // a Docker container (h.provisioner), so the EC2 keeps running, its agent idle (workspace_restart.go).
+  return story;
+}
+
+function connectExternal(rng: Prng, story: SeedStory, now: number): void {
+  const { record } = story;
+  story.onlineAt = record.createdMicros / 1000 + rng.int(60_000, 3_600_000);
+  story.changedAt = story.onlineAt;
+  record.url = `https://${record.name}.agents.example.com`;
+  record.agentCard = jsonbOrder(agentCardFor(record.name, record.runtime, record.role, record.url));
+  record.onlineSince = Math.min(now, story.onlineAt);
+  record.updatedMicros = Math.floor(story.onlineAt) * 1000;
+}
+
+function baseRecord(
+  rng: Prng,
+  id: string,
+  name: string,
+  role: string,
+  tier: number,
+  runtime: string,
+  status: string,
+  createdMs: number,
+  parentId: string | null,
+  index: number,
+): WorkspaceRecord {
+  const createdMicros = createdMs * 1000 + rng.int(0, 999);
+  return {
     id,
     name,
-    role: rng.pick(ROLES),
+    role,
     tier,
     status,
-    url: live && status !== "provisioning" ? `http://${instance?.data.private_ip}:8000` : null,
-    parent_id: parent?.data.id ?? null,
+    url: "",
+    parentId,
+    activeTasks: 0,
+    maxConcurrentTasks: rng.chance(0.2) ? rng.int(2, 4) : 1,
+    lastErrorRate: 0,
+    lastSampleError: "",
+    currentTask: "",
     runtime,
-    active_tasks: activeTasks,
-    last_error_rate:
-      status === "degraded" ? round(0.2 + rng.next() * 0.4) : status === "online" ? round(rng.next() * 0.05) : 0,
-    last_sample_error:
-      status === "degraded"
-        ? rng.pick(SAMPLE_ERRORS)
-        : status === "failed"
-          ? "bootstrap failed: RUNTIME CRASHED (runtime exited with code 1)"
-          : null,
-    uptime_seconds: 0,
-    current_task: activeTasks > 0 ? rng.pick(TASKS) : null,
-    instance_id: live ? (instance?.data.instance_id ?? null) : null,
-    created_at: new Date(createdMs).toISOString(),
-    updated_at: new Date(updatedMs).toISOString(),
+    workspaceDir: "",
+    monthlySpend: 0,
+    x: (index % 8) * 280,
+    y: Math.floor(index / 8) * 180,
+    collapsed: rng.chance(0.05),
+    budgetLimit: rng.chance(0.25) ? rng.pick([5_000, 10_000, 25_000]) : null,
+    agentCard: null,
+    createdMicros,
+    updatedMicros: createdMicros,
+    lastOutboundMicros: null,
+    instanceId: null,
+    agentInstanceId: null,
+    onlineSince: null,
+    frozenUptime: 0,
+    bootTimer: undefined,
   };
-  return { data, onlineSince, bootTimer: undefined };
 }
 
 function seedInstance(
@@ -167,28 +311,6 @@ function seedInstance(
     private_ip: privateIpFrom(rng),
   };
   return { data, startedMs, stoppedMs: null };
-}
-
-function historicEvents(rng: Prng, record: WorkspaceRecord): SimEvent[] {
-  const ws = record.data;
-  const created = Date.parse(ws.created_at);
-  const event = (type: string, atMs: number, payload: Record<string, unknown>): SimEvent => ({
-    id: rng.uuid(),
-    event_type: type,
-    workspace_id: ws.id,
-    payload,
-    created_at: new Date(atMs).toISOString(),
-  });
-  const events = [event("WORKSPACE_PROVISIONING", created, { runtime: ws.runtime, tier: ws.tier })];
-  if (ws.status === "provisioning") return events;
-  if (ws.status === "failed") {
-    const failure = { error: ws.last_sample_error, log_tail: "RUNTIME CRASHED", source: "provisioner" };
-    return [...events, event("WORKSPACE_PROVISION_FAILED", Date.parse(ws.updated_at), failure)];
-  }
-  events.push(event("WORKSPACE_ONLINE", created + 95_000, {}));
-  const type = STATUS_EVENT[ws.status];
-  if (type && ws.status !== "online") events.push(event(type, Date.parse(ws.updated_at), {}));
-  return events;
 }
 
 function round(value: number): number {

@@ -13,7 +13,9 @@ export interface Sim {
   env: Record<string, string>;
   faults: FaultController;
   state: SimState;
-  /** Closes the server, destroys open sockets (black-holed ones and /ws feeds too), clears timers. */
+  /** The sim's clock (ms since the epoch): options.startAt, advanced by monotonic time. */
+  now(): number;
+  /** Closes the server, destroys open sockets (black-holed ones and /ws feeds too), clears timers, flushes the log. */
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     },
     faults,
     state: world,
+    now: () => world.now(),
     close,
   };
 }

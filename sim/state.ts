@@ -1,63 +1,116 @@
 import { logTail } from "../core/tenant/log-tail";
+import { heartbeat } from "./agent-heartbeat";
 import { renderBootConsole } from "./boot-console";
-import { LIVE_STATUSES, STATUS_EVENT } from "./catalog";
+import { scheduleBoot } from "./boot-flow";
+import { type BootstrapReport, bootstrapReport, TAIL_CAP_BYTES } from "./bootstrap-report";
+import { STATUS_EVENT } from "./catalog";
+import { chatOnce } from "./chat-ticker";
+import { SimClock } from "./clock";
 import { EventLog } from "./event-log";
-import { type InstanceRecord, InstanceTable, isLive } from "./instance-table";
+import { FeedHub } from "./feed-hub";
+import { goMap, jsonbOrder } from "./go-json-body";
+import { type InstanceRecord, InstanceTable } from "./instance-table";
 import type { ResolvedSimOptions } from "./options";
+import { PhaseTicker } from "./phase-ticker";
 import { createPrng, hashSeed, type Prng } from "./prng";
 import { RequestLog } from "./request-log";
-import { instanceIdFrom, privateIpFrom, seedWorld } from "./seed";
+import { autoRestart } from "./restart-flow";
+import { type SeedStory, seedWorld } from "./seed";
+import { seedHistory } from "./seed-history";
+import { instanceIdFrom, privateIpFrom } from "./seed-vocabulary";
+import { ServerLog } from "./server-log";
+import { statusPayload } from "./status-events";
 import { Timers } from "./timers";
-import type { CpInstance, InstanceState, RequestRecord, SimEvent, SimState, TenantWorkspace } from "./types";
-import { toPublicWorkspace, type WorkspaceRecord } from "./workspace-record";
-
-/** SPEC §5: the console tail attached to a bootstrap failure is at most 8 KiB. */
-export const LOG_TAIL_BYTES = 8 * 1024;
+import type {
+  CpInstance,
+  InstanceState,
+  RequestRecord,
+  SimEvent,
+  SimState,
+  TenantWorkspace,
+  WorkspaceInput,
+} from "./types";
+import { parseUuid } from "./uuid";
+import { toListJson, type WorkspaceRecord } from "./workspace-record";
+import { addStuckBoot, addWorkspace, corruptBinding, removeLeavingInstance } from "./world-drivers";
 
 /**
  * The emulated world: the CP's instances and one tenant's workspaces, kept coherent the way
- * production is (a tenant restart stops the old instance and boots a new one; a CP Stop of a
- * workspace's instance takes the workspace offline), so the console sees live changes.
+ * production is (a tenant restart stops the old machine and boots a new one; a machine that dies
+ * under its agent takes the workspace offline), with the tenant's event table, its /ws hub, its
+ * agents' heartbeats and chat, and its server log. Every timestamp comes from one clock.
  */
 export class SimWorld implements SimState {
+  readonly clock: SimClock;
   readonly timers = new Timers();
-  readonly requestLog = new RequestLog();
+  readonly requestLog: RequestLog;
   readonly instanceTable: InstanceTable;
+  readonly log: ServerLog;
+  readonly feed: FeedHub;
   private readonly eventLog = new EventLog();
   private readonly byId = new Map<string, WorkspaceRecord>();
   private readonly brokenStatus = new Set<string>();
   /** Runtime stream (new instance ids, crash boots, event ids), separate from the seeding stream. */
-  private readonly rng: Prng;
+  readonly rng: Prng;
+  private readonly heartbeats: PhaseTicker<WorkspaceRecord> | null;
 
   constructor(readonly options: ResolvedSimOptions) {
+    this.clock = new SimClock(options.startAt);
+    const now = () => this.clock.now();
+    this.requestLog = new RequestLog(now);
     this.rng = createPrng(hashSeed(options.seed, "runtime"));
-    this.instanceTable = new InstanceTable(this.timers, options.timing, (record) => this.instanceTerminated(record));
-    const now = Date.now();
-    const seeded = seedWorld({ seed: options.seed, count: options.workspaces, now, crashRatio: options.crashRatio });
-    for (const record of seeded.workspaces) this.byId.set(record.data.id, record);
-    for (const instance of seeded.instances)
-      this.instanceTable.insert(instance.data, instance.startedMs, instance.stoppedMs);
-    this.eventLog.seed(seeded.events);
-    for (const record of seeded.workspaces) {
-      const instance = record.data.instance_id ? this.instanceTable.get(record.data.instance_id) : undefined;
-      if (record.data.status === "provisioning" && instance)
-        this.scheduleBoot(record, instance, options.timing.provisioningMs);
-    }
+    this.log = new ServerLog(options.logFile);
+    this.feed = new FeedHub(this.clock, this.timers);
+    this.instanceTable = new InstanceTable(this.timers, options.timing, now, (record) =>
+      this.instanceTerminated(record),
+    );
+    const { heartbeatMs } = options.timing;
+    this.heartbeats =
+      heartbeatMs > 0 ? new PhaseTicker(heartbeatMs, options.startAt, (w, at, k) => heartbeat(this, w, at, k)) : null;
+
+    // Seeded as of startAt exactly, so the same seed and start give the same bytes.
+    const stories = seedWorld({
+      seed: options.seed,
+      count: options.workspaces,
+      now: options.startAt,
+      crashRatio: options.crashRatio,
+    });
+    const failures = new Map<string, BootstrapReport>();
+    for (const story of stories) this.adopt(story, failures);
+    const history = seedHistory({ seed: options.seed, stories, failures, cp: options.cp });
+    for (const event of history.events) this.eventLog.insert(event);
+    this.log.writeHistory(history.log);
+
     // The first online ones in seed order: the same seed flaps the same workspaces.
-    const flappers = seeded.workspaces.filter((record) => record.data.status === "online").slice(0, options.flapping);
-    for (const record of flappers) this.flap(record.data.id, options.timing.flapMs);
+    const flappers = stories.filter((s) => s.record.status === "online" && s.record.runtime !== "external");
+    for (const story of flappers.slice(0, options.flapping)) this.flap(story.record.id, options.timing.flapMs);
+    if (this.heartbeats) {
+      const ticker = this.heartbeats;
+      this.timers.every(Math.min(100, Math.max(5, heartbeatMs / 10)), () => ticker.tick(this.clock.now()));
+    }
+    if (options.timing.chatMs > 0) {
+      let n = 0;
+      this.timers.every(options.timing.chatMs, () => chatOnce(this, n++));
+    }
   }
 
   // --- SimState (copies out, for tests) ---
 
+  now(): number {
+    return this.clock.now();
+  }
+
   workspaces(): TenantWorkspace[] {
-    const now = Date.now();
-    return [...this.byId.values()].map((record) => toPublicWorkspace(record, now));
+    return this.records().map((record) => toListJson(record, this.uptimeOf(record)));
   }
 
   workspace(id: string): TenantWorkspace | undefined {
-    const record = this.byId.get(id);
-    return record ? toPublicWorkspace(record, Date.now()) : undefined;
+    const record = this.find(id);
+    return record ? toListJson(record, this.uptimeOf(record)) : undefined;
+  }
+
+  instanceOf(workspaceId: string): string | null {
+    return this.find(workspaceId)?.instanceId ?? null;
   }
 
   instances(): CpInstance[] {
@@ -81,10 +134,11 @@ export class SimWorld implements SimState {
     const record = this.mustFind(id);
     this.timers.cancel(record.bootTimer);
     record.bootTimer = undefined;
-    // SPEC §3: WORKSPACE_PROVISION_FAILED always carries an error.
-    const payload = status === "failed" ? { error: record.data.last_sample_error ?? "failed", source: "sim" } : {};
-    this.changeStatus(record, status, payload);
-    return toPublicWorkspace(record, Date.now());
+    if (status === "online" || status === "degraded") record.onlineSince ??= this.clock.now();
+    else this.agentGone(record);
+    if (status === "failed" && record.lastSampleError === "") record.lastSampleError = "provisioning failed";
+    this.changeStatus(record, status);
+    return toListJson(record, this.uptimeOf(record));
   }
 
   setInstanceState(instanceId: string, state: InstanceState): CpInstance {
@@ -94,104 +148,25 @@ export class SimWorld implements SimState {
     return { ...record.data };
   }
 
-  addWorkspace(partial: Partial<TenantWorkspace> = {}): TenantWorkspace {
-    const id = partial.id ?? this.rng.uuid();
-    if (this.byId.has(id)) throw new Error(`sim: workspace ${id} already exists`);
-    const status = partial.status ?? "online";
-    const runtime = partial.runtime ?? "langgraph";
-    const tier = partial.tier ?? 2;
-    let instanceId = partial.instance_id;
-    let url: string | null = null;
-    if (instanceId === undefined) {
-      instanceId = null;
-      if (LIVE_STATUSES.has(status)) {
-        const instance = this.createInstance(id, runtime, tier, status === "provisioning" ? "pending" : "running");
-        instanceId = instance.data.instance_id;
-        if (status !== "provisioning") url = `http://${instance.data.private_ip}:8000`;
-      }
-    }
-    const now = Date.now();
-    const iso = new Date(now).toISOString();
-    const data: TenantWorkspace = {
-      name: `workspace-${id.slice(0, 8)}`,
-      role: "assistant",
-      url,
-      parent_id: null,
-      active_tasks: 0,
-      last_error_rate: 0,
-      last_sample_error: null,
-      current_task: null,
-      created_at: iso,
-      updated_at: iso,
-      ...partial,
-      id,
-      status,
-      runtime,
-      tier,
-      instance_id: instanceId,
-      uptime_seconds: 0,
-    };
-    const up = status === "online" || status === "degraded" ? now - (partial.uptime_seconds ?? 0) * 1000 : null;
-    const record: WorkspaceRecord = { data, onlineSince: up, bootTimer: undefined };
-    this.byId.set(id, record);
-    return toPublicWorkspace(record, now);
+  addWorkspace(partial: WorkspaceInput = {}): TenantWorkspace {
+    return addWorkspace(this, partial);
   }
 
   removeLeavingInstance(id: string): TenantWorkspace {
-    const record = this.mustFind(id);
-    this.timers.cancel(record.bootTimer);
-    record.bootTimer = undefined;
-    // The platform's Delete read a CP 5xx as success: the row says removed and forgets the
-    // instance, which keeps running (seed: 13 zombie EC2s on demo-prep staging).
-    Object.assign(record.data, { instance_id: null, url: null, active_tasks: 0, current_task: null });
-    record.onlineSince = null;
-    this.changeStatus(record, "removed", {});
-    return toPublicWorkspace(record, Date.now());
+    return removeLeavingInstance(this, this.mustFind(id));
   }
 
   corruptBinding(id: string): TenantWorkspace {
-    const record = this.mustFind(id);
-    record.data.instance_id = record.data.id;
-    return toPublicWorkspace(record, Date.now());
+    return corruptBinding(this, this.mustFind(id));
   }
 
-  addStuckBoot(minutesAgo: number, partial: Partial<TenantWorkspace> = {}): TenantWorkspace {
-    const ws = this.addWorkspace({ ...partial, status: "online", instance_id: null });
-    const record = this.mustFind(ws.id);
-    const startedMs = Date.now() - minutesAgo * 60_000;
-    let instanceId = instanceIdFrom(this.rng);
-    while (this.instanceTable.has(instanceId)) instanceId = instanceIdFrom(this.rng);
-    this.instanceTable.insert(
-      {
-        instance_id: instanceId,
-        workspace_id: ws.id,
-        state: "running",
-        created_at: new Date(startedMs).toISOString(),
-        crash: true,
-        runtime: ws.runtime,
-        tier: ws.tier,
-        private_ip: privateIpFrom(this.rng),
-      },
-      startedMs,
-    );
-    // Provisioning since then, and the platform has not given up yet: no boot timer runs.
-    Object.assign(record.data, {
-      status: "provisioning",
-      instance_id: instanceId,
-      url: null,
-      updated_at: new Date(startedMs).toISOString(),
-    });
-    record.onlineSince = null;
-    return toPublicWorkspace(record, Date.now());
+  addStuckBoot(minutesAgo: number, partial: WorkspaceInput = {}): TenantWorkspace {
+    return addStuckBoot(this, minutesAgo, partial);
   }
 
   breakStatus(instanceId: string, broken = true): void {
     if (broken) this.brokenStatus.add(instanceId);
     else this.brokenStatus.delete(instanceId);
-  }
-
-  statusBroken(instanceId: string): boolean {
-    return this.brokenStatus.has(instanceId);
   }
 
   onEvent(listener: (event: SimEvent) => void): () => void {
@@ -200,103 +175,125 @@ export class SimWorld implements SimState {
 
   /**
    * A workspace whose health wobbles, so the console has live changes to show and its reactive
-   * health (SPEC §5) something to cope with. Each flip goes through changeStatus, hence is an
-   * event on /events and /ws. A flip waits while the workspace is in any other status (stopped,
-   * restarting, failed): flapping must never bring a workspace without compute "online"; it
-   * resumes once the workspace is back up.
+   * health (SPEC §5) something to cope with: the platform's own transitions (registry.go
+   * evaluateStatus: degraded at an error rate of 0.5 or more, online again below 0.1), recorded
+   * with their payloads. A flip waits while the workspace is in any other status: flapping must
+   * never bring a workspace without compute "online"; it resumes once the workspace is back up.
    */
   flap(id: string, everyMs: number): () => void {
     const record = this.mustFind(id);
     if (!(everyMs > 0)) throw new Error("sim: flap interval must be a positive number of ms");
     let timer: NodeJS.Timeout | undefined;
+    let flips = 0;
     const flip = () => {
-      const next = flapTarget(record.data.status);
-      if (next) this.changeStatus(record, next, { instance_id: record.data.instance_id });
+      if (record.status === "online") {
+        record.lastErrorRate = 0.6;
+        record.lastSampleError = flips % 2 === 0 ? "upstream model timeout after 60s" : "429 Too Many Requests";
+        this.changeStatus(record, "degraded");
+        flips++;
+      } else if (record.status === "degraded") {
+        record.lastErrorRate = 0.02;
+        record.lastSampleError = "";
+        this.changeStatus(record, "online");
+      }
       timer = this.timers.after(everyMs, flip);
     };
     timer = this.timers.after(everyMs, flip);
     return () => this.timers.cancel(timer);
   }
 
-  // --- used by the routes ---
+  // --- used by the routes and the flows ---
 
+  /** The workspace by id, as the uuid column compares it (case-insensitive, canonical form). */
   find(id: string): WorkspaceRecord | undefined {
-    return this.byId.get(id);
+    return this.byId.get(id) ?? this.byId.get(parseUuid(id) ?? "");
   }
 
-  publicWorkspace(record: WorkspaceRecord): TenantWorkspace {
-    return toPublicWorkspace(record, Date.now());
+  /** Every workspace in the list's order (ORDER BY created_at). */
+  records(): WorkspaceRecord[] {
+    return [...this.byId.values()].sort((a, b) => a.createdMicros - b.createdMicros);
   }
 
-  latestEvents(limit: number): SimEvent[] {
-    return this.eventLog.latest(limit);
+  /** Adds a row; its agent heartbeats from now on. */
+  insertRecord(record: WorkspaceRecord): void {
+    if (this.byId.has(record.id)) throw new Error(`sim: workspace ${record.id} already exists`);
+    this.byId.set(record.id, record);
+    this.heartbeats?.add(record, hashSeed(this.options.seed, "heartbeat", record.id) % this.options.timing.heartbeatMs);
   }
 
-  /** RunInstances for a workspace; when the tenant knows that workspace it starts booting on it. */
-  provision(workspaceId: string, runtime: string, tier: number): InstanceRecord {
-    const instance = this.createInstance(workspaceId, runtime, tier, "pending");
-    const workspace = this.byId.get(workspaceId);
-    if (workspace) this.startBoot(workspace, instance);
-    return instance;
+  /** uptime_seconds as the row holds it: what the agent said at its latest heartbeat. */
+  uptimeOf(record: WorkspaceRecord): number {
+    if (record.onlineSince === null) return record.frozenUptime;
+    const now = this.clock.now();
+    const beat = this.heartbeats?.lastBeat(record, now) ?? now;
+    return beat < record.onlineSince ? 0 : Math.floor((beat - record.onlineSince) / 1000);
   }
 
-  /** The tenant's restart: stop whatever compute the workspace has, boot a new instance. */
-  restart(record: WorkspaceRecord): void {
-    for (;;) {
-      const live = this.instanceTable.liveFor(record.data.id);
-      if (!live) break;
-      this.instanceTable.stop(live);
-    }
-    this.startBoot(record, this.createInstance(record.data.id, record.data.runtime, record.data.tier, "pending"));
-  }
-
-  /** POST bootstrap-failed: acts only while provisioning, so a repeated report changes nothing. */
-  reportBootstrapFailure(
-    record: WorkspaceRecord,
-    error: string,
-    reportedTail: string,
-  ): { status: string; changed: boolean } {
-    if (record.data.status !== "provisioning") return { status: record.data.status, changed: false };
-    const tail = logTail(reportedTail, LOG_TAIL_BYTES);
+  /** The agent stopped (restart, stop, failure): the row keeps the uptime it last reported. */
+  agentGone(record: WorkspaceRecord): void {
+    if (record.onlineSince !== null) record.frozenUptime = this.uptimeOf(record);
+    record.onlineSince = null;
+    record.agentInstanceId = null;
     this.timers.cancel(record.bootTimer);
     record.bootTimer = undefined;
-    record.data.last_sample_error = tail ? `${error}\n${tail}` : error;
-    this.changeStatus(record, "failed", { error, log_tail: tail, source: "bootstrap_watcher" });
-    return { status: "failed", changed: true };
   }
 
-  consoleOf(instance: InstanceRecord): string {
-    return renderBootConsole({
-      seed: this.options.seed,
-      instanceId: instance.data.instance_id,
-      workspaceId: instance.data.workspace_id,
-      runtime: instance.data.runtime,
-      tier: instance.data.tier,
-      privateIp: instance.data.private_ip,
-      crash: instance.data.crash,
-      startedAt: instance.startedMs,
-      stoppedAt: instance.stoppedMs,
-      bootMs: this.options.timing.provisioningMs,
-      now: Date.now(),
+  /**
+   * UPDATE status (and updated_at), then the platform's event for that status, if it has one
+   * (RecordAndBroadcast); `payload` overrides the default payload of statusPayload.
+   */
+  changeStatus(record: WorkspaceRecord, status: string, payload?: Record<string, unknown>): void {
+    const previous = record.status;
+    record.status = status;
+    record.updatedMicros = this.clock.nowMicros();
+    const type = STATUS_EVENT[status];
+    if (type) this.recordEvent(type, record.id, payload ?? statusPayload(record, status, previous));
+  }
+
+  /**
+   * RecordAndBroadcast (events/broadcaster.go): the INSERT (payload stored as jsonb, created_at =
+   * now()), then the /ws message, stamped when it is sent, timing.broadcastLagMs later.
+   */
+  recordEvent(type: string, workspaceId: string | null, payload: Record<string, unknown>): void {
+    this.eventLog.append({
+      id: this.rng.uuid(),
+      eventType: type,
+      workspaceId,
+      payload: jsonbOrder(payload),
+      createdMicros: this.clock.nowMicros(),
+    });
+    this.feed.broadcast(type, workspaceId ?? "", goMap(payload), this.options.timing.broadcastLagMs);
+  }
+
+  /** A historic event (a back-dated seed): stored, never broadcast. */
+  recordPastEvent(type: string, workspaceId: string, payload: Record<string, unknown>, atMs: number): void {
+    this.eventLog.insert({
+      id: this.rng.uuid(),
+      eventType: type,
+      workspaceId,
+      payload: jsonbOrder(payload),
+      createdMicros: Math.floor(atMs * 1000),
     });
   }
 
-  close(): void {
-    this.timers.clearAll();
+  /** BroadcastOnly: /ws only, never stored (heartbeats, task updates, chat). */
+  broadcastOnly(workspaceId: string, type: string, payload: Record<string, unknown>): void {
+    this.feed.broadcast(type, workspaceId, goMap(payload));
   }
 
-  // --- internals ---
-
-  private mustFind(id: string): WorkspaceRecord {
-    const record = this.byId.get(id);
-    if (!record) throw new Error(`sim: no workspace ${id}`);
-    return record;
+  latestEvents(limit: number, workspaceId?: string): SimEvent[] {
+    return this.eventLog.latest(limit, workspaceId);
   }
 
-  private createInstance(workspaceId: string, runtime: string, tier: number, state: InstanceState): InstanceRecord {
+  statusBroken(instanceId: string): boolean {
+    return this.brokenStatus.has(instanceId);
+  }
+
+  /** RunInstances on the CP: a pending machine with a fresh id. */
+  createInstance(workspaceId: string, runtime: string, tier: number, state: InstanceState = "pending"): InstanceRecord {
     let instanceId = instanceIdFrom(this.rng);
     while (this.instanceTable.has(instanceId)) instanceId = instanceIdFrom(this.rng);
-    const now = Date.now();
+    const now = this.clock.now();
     const data: CpInstance = {
       instance_id: instanceId,
       workspace_id: workspaceId,
@@ -310,84 +307,68 @@ export class SimWorld implements SimState {
     return this.instanceTable.insert(data, now);
   }
 
-  private startBoot(record: WorkspaceRecord, instance: InstanceRecord): void {
-    this.timers.cancel(record.bootTimer);
-    Object.assign(record.data, {
-      instance_id: instance.data.instance_id,
-      url: null,
-      active_tasks: 0,
-      current_task: null,
+  /** The machine's serial console as the CP would return it at `at` (default now). */
+  consoleOf(instance: InstanceRecord, at = this.clock.now()): string {
+    return renderBootConsole({
+      seed: this.options.seed,
+      instanceId: instance.data.instance_id,
+      workspaceId: instance.data.workspace_id,
+      runtime: instance.data.runtime,
+      tier: instance.data.tier,
+      privateIp: instance.data.private_ip,
+      crash: instance.data.crash,
+      startedAt: instance.startedMs,
+      stoppedAt: instance.stoppedMs,
+      bootMs: this.options.timing.provisioningMs,
+      now: at,
     });
-    record.onlineSince = null;
-    const { runtime, tier, instance_id } = instance.data;
-    this.changeStatus(record, "provisioning", { runtime, tier, instance_id });
-    this.scheduleBoot(record, instance, this.options.timing.provisioningMs);
   }
 
-  private scheduleBoot(record: WorkspaceRecord, instance: InstanceRecord, ms: number): void {
-    record.bootTimer = this.timers.after(ms, () => this.finishBoot(record, instance));
+  mustFind(id: string): WorkspaceRecord {
+    const record = this.find(id);
+    if (!record) throw new Error(`sim: no workspace ${id}`);
+    return record;
   }
 
-  private finishBoot(record: WorkspaceRecord, instance: InstanceRecord): void {
-    record.bootTimer = undefined;
-    // Someone else decided meanwhile (bootstrap-failed, a test, another boot): leave it.
-    if (record.data.status !== "provisioning" || record.data.instance_id !== instance.data.instance_id) return;
-    if (instance.data.state === "pending") {
-      const left = instance.startedMs + this.options.timing.pendingMs - Date.now();
-      this.scheduleBoot(record, instance, Math.max(10, left));
-      return;
-    }
-    if (!isLive(instance.data.state)) {
-      const error = `instance ${instance.data.instance_id} is ${instance.data.state}`;
-      this.fail(record, error, "", "provisioner");
-      return;
-    }
-    if (instance.data.crash) {
-      const consoleText = this.consoleOf(instance);
+  close(): void {
+    this.timers.clearAll();
+    this.log.flush();
+  }
+
+  // --- internals ---
+
+  /** A seeded workspace into the table, its machine into the CP, its first boot under way. */
+  private adopt(story: SeedStory, failures: Map<string, BootstrapReport>): void {
+    const { record } = story;
+    // A tenant without a CP provisioner never learnt an instance id.
+    if (!this.options.cp) record.instanceId = null;
+    this.insertRecord(record);
+    const seeded = story.instance;
+    if (!seeded) return;
+    const instance = this.instanceTable.insert(seeded.data, seeded.startedMs, seeded.stoppedMs);
+    if (record.status === "failed") {
+      // What the bootstrap watcher read when it reported the crash.
+      const consoleText = this.consoleOf(instance, story.changedAt);
       const lastLine = consoleText.trimEnd().split("\r\n").at(-1) ?? "";
-      this.fail(record, `RUNTIME CRASHED: ${lastLine}`, logTail(consoleText, LOG_TAIL_BYTES), "provisioner");
-      return;
+      const report = bootstrapReport(`RUNTIME CRASHED: ${lastLine}`, logTail(consoleText, TAIL_CAP_BYTES));
+      record.lastSampleError = report.sampleError;
+      failures.set(record.id, report);
     }
-    record.onlineSince = Date.now();
-    Object.assign(record.data, { url: `http://${instance.data.private_ip}:8000`, last_sample_error: null });
-    this.changeStatus(record, "online", { instance_id: instance.data.instance_id });
+    if (record.status === "provisioning") scheduleBoot(this, record, instance, this.options.timing.provisioningMs);
   }
 
-  private fail(record: WorkspaceRecord, error: string, logTail: string, source: string): void {
-    record.data.last_sample_error = error;
-    this.changeStatus(record, "failed", { error, log_tail: logTail, source });
-  }
-
-  /** CP side of a Stop: once the workspace's own instance is gone, the platform sees it offline. */
+  /**
+   * A machine reached terminated. If a workspace's agent ran on it, the agent's heartbeats stop:
+   * the liveness monitor marks it offline (WORKSPACE_OFFLINE {}) and, with autoRestart, the
+   * platform's offline handler restarts it. The tenant's database keeps the instance id: it never
+   * learns of a Stop it did not make. A machine that dies mid-boot is the boot's to notice.
+   */
   private instanceTerminated(instance: InstanceRecord): void {
     const record = this.byId.get(instance.data.workspace_id);
-    if (!record || record.data.instance_id !== instance.data.instance_id) return;
-    this.timers.cancel(record.bootTimer);
-    record.bootTimer = undefined;
-    Object.assign(record.data, { instance_id: null, url: null, active_tasks: 0, current_task: null });
-    record.onlineSince = null;
-    if (LIVE_STATUSES.has(record.data.status))
-      this.changeStatus(record, "offline", { instance_id: instance.data.instance_id });
+    if (!record || record.agentInstanceId !== instance.data.instance_id) return;
+    if (record.status !== "online" && record.status !== "degraded") return;
+    this.agentGone(record);
+    this.changeStatus(record, "offline");
+    if (this.options.autoRestart) autoRestart(this, record);
   }
-
-  private changeStatus(record: WorkspaceRecord, status: string, payload: Record<string, unknown>): void {
-    const now = new Date();
-    record.data.status = status;
-    record.data.updated_at = now.toISOString();
-    const type = STATUS_EVENT[status];
-    if (!type) return;
-    this.eventLog.append({
-      id: this.rng.uuid(),
-      event_type: type,
-      workspace_id: record.data.id,
-      payload,
-      created_at: now.toISOString(),
-    });
-  }
-}
-
-function flapTarget(status: string): string | undefined {
-  if (status === "online") return "degraded";
-  if (status === "degraded") return "online";
-  return undefined;
 }

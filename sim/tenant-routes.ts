@@ -1,91 +1,67 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { errorReply, type Reply, reply } from "./http-io";
+import { bootstrapFailed } from "./bootstrap-route";
+import { consoleProxy } from "./console-route";
+import { listEvents, listWorkspaceEvents } from "./events-routes";
+import { agentConnectionRefusal, upgraderError } from "./feed-handshake";
+import { type Reply, reply } from "./http-io";
+import { restartWorkspace } from "./restart-route";
 import type { RouteContext, RouteDef } from "./router";
-import type { WorkspaceRecord } from "./workspace-record";
+import { getWorkspace, listWorkspaces } from "./workspace-routes";
 
-/** The tenant platform of SPEC §3 (the parts the console uses). */
+/**
+ * The tenant platform of SPEC §3 (the parts the console uses), with router.go's auth groups:
+ * AdminAuth for the list, the events, the console and bootstrap-failed; WorkspaceAuth for
+ * /workspaces/:id/restart; GET /workspaces/:id open. The org guard ran before all of them.
+ */
 export const tenantRoutes: RouteDef[] = [
-  { name: "tenant.list", method: "GET", pattern: /^\/workspaces$/, gate: "tenant", handle: list },
-  { name: "tenant.get", method: "GET", pattern: /^\/workspaces\/([^/]+)$/, gate: "tenant", handle: get },
+  {
+    name: "tenant.health",
+    method: "GET",
+    pattern: /^\/health$/,
+    gate: "open",
+    handle: () => reply(200, { status: "ok" }),
+  },
+  {
+    name: "tenant.buildinfo",
+    method: "GET",
+    pattern: /^\/buildinfo$/,
+    gate: "open",
+    handle: () => reply(200, { git_sha: "83454e5efd" }),
+  },
+  { name: "tenant.list", method: "GET", pattern: /^\/workspaces$/, gate: "tenant-admin", handle: listWorkspaces },
+  { name: "tenant.get", method: "GET", pattern: /^\/workspaces\/([^/]+)$/, gate: "open", handle: getWorkspace },
   {
     name: "tenant.restart",
     method: "POST",
     pattern: /^\/workspaces\/([^/]+)\/restart$/,
-    gate: "tenant",
-    handle: restart,
+    gate: "tenant-workspace",
+    handle: restartWorkspace,
   },
   {
     name: "tenant.console",
     method: "GET",
     pattern: /^\/workspaces\/([^/]+)\/console$/,
-    gate: "tenant",
+    gate: "tenant-admin",
     handle: consoleProxy,
   },
-  { name: "tenant.events", method: "GET", pattern: /^\/events$/, gate: "tenant", handle: events },
+  { name: "tenant.events", method: "GET", pattern: /^\/events$/, gate: "tenant-admin", handle: listEvents },
+  {
+    name: "tenant.workspace-events",
+    method: "GET",
+    pattern: /^\/events\/([^/]+)$/,
+    gate: "tenant-admin",
+    handle: listWorkspaceEvents,
+  },
   {
     name: "tenant.bootstrap-failed",
     method: "POST",
     pattern: /^\/admin\/workspaces\/([^/]+)\/bootstrap-failed$/,
-    gate: "tenant",
-    json: true,
+    gate: "tenant-admin",
     handle: bootstrapFailed,
   },
+  // A plain GET /ws (no upgrade): HandleConnect checks an agent's token, then gorilla refuses it.
+  { name: "tenant.ws-plain", method: "GET", pattern: /^\/ws$/, gate: "open", handle: plainFeedRequest },
 ];
 
-const NOT_FOUND = errorReply(404, "workspace not found");
-
-function find(ctx: RouteContext): WorkspaceRecord | undefined {
-  return ctx.world.find(ctx.params[0] ?? "");
-}
-
-function list(ctx: RouteContext): Reply {
-  return reply(200, ctx.world.workspaces());
-}
-
-function get(ctx: RouteContext): Reply {
-  const workspace = find(ctx);
-  return workspace ? reply(200, ctx.world.publicWorkspace(workspace)) : NOT_FOUND;
-}
-
-function restart(ctx: RouteContext): Reply {
-  const workspace = find(ctx);
-  if (!workspace) return NOT_FOUND;
-  if (workspace.data.status === "provisioning") return errorReply(409, "already restarting");
-  ctx.world.restart(workspace);
-  return reply(200, { status: "provisioning" });
-}
-
-/**
- * The platform holds no AWS credentials, so it asks the CP (SPEC §3): this reads the sim's own
- * CP state, and a fault armed on cp.console surfaces here the way the platform reports a CP
- * failure — 502 — except "slow", which only delays the answer.
- */
-async function consoleProxy(ctx: RouteContext): Promise<Reply> {
-  const workspace = find(ctx);
-  if (!workspace) return NOT_FOUND;
-  if (!ctx.world.options.cp) return errorReply(501, "no control plane");
-  const fault = ctx.faults.take("cp.console");
-  if (fault?.kind === "slow") await sleep(fault.delayMs, undefined, { signal: ctx.signal, ref: false });
-  else if (fault) return errorReply(502, `control plane error (${fault.kind})`);
-  const instance = ctx.world.instanceTable.latestFor(workspace.data.id);
-  if (!instance) return errorReply(502, "console: unexpected 404");
-  return reply(200, { output: ctx.world.consoleOf(instance) });
-}
-
-function events(ctx: RouteContext): Reply {
-  return reply(200, ctx.world.latestEvents(100));
-}
-
-function bootstrapFailed(ctx: RouteContext): Reply {
-  const workspace = find(ctx);
-  if (!workspace) return NOT_FOUND;
-  const body = ctx.body;
-  if (typeof body !== "object" || body === null || Array.isArray(body))
-    return errorReply(400, "body must be a JSON object");
-  const { error, log_tail: logTail } = body as Record<string, unknown>;
-  if (typeof error !== "string" || error === "") return errorReply(400, "error is required");
-  if (logTail !== undefined && logTail !== null && typeof logTail !== "string") {
-    return errorReply(400, "log_tail must be a string");
-  }
-  return reply(200, ctx.world.reportBootstrapFailure(workspace, error, logTail ?? ""));
+function plainFeedRequest(ctx: RouteContext): Reply {
+  return agentConnectionRefusal(ctx.world, ctx.req) ?? upgraderError(400, "Bad Request");
 }

@@ -6,21 +6,46 @@ import { afterEach } from "vitest";
 import type { SimOptions } from "./options";
 import { type Sim, startSim } from "./start-sim";
 
-/** Short state-machine delays so a whole lifecycle fits in a test. */
-export const FAST = { pendingMs: 40, stoppingMs: 40, provisioningMs: 120, flapMs: 40 };
+/**
+ * Short state-machine delays so a whole lifecycle fits in a test; no heartbeats or chat unless a
+ * test asks (they would interleave with the messages it waits for).
+ */
+export const FAST = {
+  pendingMs: 40,
+  stoppingMs: 40,
+  provisioningMs: 120,
+  flapMs: 40,
+  heartbeatMs: 0,
+  chatMs: 0,
+  broadcastLagMs: 2,
+  stopRetryMs: 20,
+};
 
-/** A sim factory for a test file: each sim starts FAST and is closed after each test. */
-export function simsPerTest(): (options?: SimOptions) => Promise<Sim> {
+/** Every test sim's clock starts here: nothing a test checks depends on the wall clock. */
+export const START = Date.parse("2026-12-03T07:45:44.000Z");
+
+/**
+ * A sim factory for a test file: each sim starts FAST (plus `defaults`) and is closed after each
+ * test. Its clock is the real now unless told otherwise: tests that run the console beside it
+ * (on the wall clock) need the two to agree.
+ */
+export function simsPerTest(defaults: SimOptions = {}): (options?: SimOptions) => Promise<Sim> {
   let sims: Sim[] = [];
   afterEach(async () => {
     await Promise.all(sims.map((s) => s.close()));
     sims = [];
   });
   return async (options = {}) => {
-    const started = await startSim({ timing: FAST, ...options });
+    const timing = { ...FAST, ...defaults.timing, ...options.timing };
+    const started = await startSim({ ...defaults, ...options, timing });
     sims.push(started);
     return started;
   };
+}
+
+/** The sim's own tests: FAST, and a clock that starts at START, so nothing depends on the wall clock. */
+export function simsAtStart(): (options?: SimOptions) => Promise<Sim> {
+  return simsPerTest({ startAt: START });
 }
 
 export function provisionHeaders(sim: Sim): Record<string, string> {
@@ -34,8 +59,18 @@ export function adminHeaders(sim: Sim): Record<string, string> {
   return { authorization: `Bearer ${sim.env.CP_ADMIN_API_TOKEN}`, "x-molecule-admin-token": `${sim.env.ADMIN_TOKEN}` };
 }
 
+/** What the console sends the tenant (SPEC §3): ADMIN_TOKEN, the org id, and the tenant URL's own Origin. */
 export function tenantHeaders(sim: Sim): Record<string, string> {
-  return { authorization: `Bearer ${sim.env.ADMIN_TOKEN}`, "x-molecule-org-id": `${sim.env.MOLECULE_ORG_ID}` };
+  return {
+    authorization: `Bearer ${sim.env.ADMIN_TOKEN}`,
+    "x-molecule-org-id": `${sim.env.MOLECULE_ORG_ID}`,
+    origin: new URL(sim.url).origin,
+  };
+}
+
+/** The org header alone: what the open routes and the /ws feed need. */
+export function orgHeaders(sim: Sim): Record<string, string> {
+  return { "x-molecule-org-id": `${sim.env.MOLECULE_ORG_ID}`, origin: new URL(sim.url).origin };
 }
 
 export interface CallResult {

@@ -1,6 +1,6 @@
 /**
- * Every state-machine delay goes through here so close() can clear them all and an idle
- * sim never keeps the process (or vitest) alive: the timers are unref'd.
+ * Every delay and ticker goes through here so close() can clear them all and an idle sim never
+ * keeps the process (or vitest) alive: the timers are unref'd.
  */
 export class Timers {
   private readonly pending = new Set<NodeJS.Timeout>();
@@ -12,6 +12,15 @@ export class Timers {
       this.pending.delete(handle);
       fn();
     }, ms);
+    handle.unref();
+    this.pending.add(handle);
+    return handle;
+  }
+
+  /** A ticker (one per concern, however many workspaces it serves). */
+  every(ms: number, fn: () => void): NodeJS.Timeout | undefined {
+    if (this.closed) return undefined;
+    const handle = setInterval(fn, ms);
     handle.unref();
     this.pending.add(handle);
     return handle;

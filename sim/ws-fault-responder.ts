@@ -12,6 +12,10 @@ export interface UpgradeExchange {
   record: RequestRecord;
   /** The sim's timers, so close() cancels a pending slow upgrade or drop. */
   timers: Timers;
+  /** The middleware's headers, for a refusal. */
+  headers: Record<string, string | string[]>;
+  /** X-RateLimit-Limit of a 429 fault. */
+  rateLimit: number;
   /** Completes the handshake as without a fault; `opened` gets the connection once it is up. */
   accept(opened?: (ws: WebSocket) => void): void;
 }
@@ -20,12 +24,12 @@ export interface UpgradeExchange {
 export function upgradeWithFault(fault: Fault, ex: UpgradeExchange): void {
   switch (fault.kind) {
     case "status": {
-      const { payload, contentType } = statusFaultBody(fault);
-      refuseUpgrade(ex.socket, ex.record, fault.status, payload, contentType);
+      const { payload, contentType, headers } = statusFaultBody(fault, ex.rateLimit);
+      refuseUpgrade(ex.socket, ex.record, fault.status, payload, contentType, { ...ex.headers, ...headers });
       return;
     }
     case "unauthorized":
-      refuseUpgradeWith(ex.socket, ex.record, errorReply(401, "unauthorized"));
+      refuseUpgradeWith(ex.socket, ex.record, errorReply(401, "unauthorized"), ex.headers);
       return;
     case "reset":
       ex.socket.resetAndDestroy();
