@@ -104,7 +104,7 @@ describe("syncTenant", () => {
       unchanged: 0,
       gone: 0,
       skipped: 0,
-      bindings_changed: 0,
+      without_instance: 6,
       events_added: 0,
       events_skipped: 0,
       events_error: null,
@@ -114,17 +114,23 @@ describe("syncTenant", () => {
 
     t.advance(60_000);
     const added = s.state.addWorkspace({ status: "paused", name: "ws-new" });
+    // The tenant stops listing a removed workspace; its WORKSPACE_REMOVED event says why it is gone.
     s.state.setWorkspaceStatus(seeded[0]!.id, "removed");
     const second = await syncTenant(store, tenantOf(s), { now: t.now });
-    expect(second).toMatchObject({ workspaces: 7, added: 1, updated: 1, unchanged: 5, gone: 0 });
+    expect(second).toMatchObject({ workspaces: 6, added: 1, updated: 0, unchanged: 5, gone: 1 });
     expect(store.workspaces.get(added.id)).toMatchObject({ name: "ws-new", status: "paused" });
-    expect(store.workspaces.get(seeded[0]!.id)).toMatchObject({ status: "removed", asOf: t.at() });
+    const removedAt = Date.parse(s.state.events().find((e) => e.event_type === "WORKSPACE_REMOVED")!.created_at);
+    expect(store.workspaces.get(seeded[0]!.id)).toMatchObject({
+      status: "removed",
+      statusSource: "event",
+      statusAt: removedAt,
+    });
     expect(readSyncState(store).lastSyncAt).toBe(t.at());
 
     // The same tenant, now listing only two of its workspaces (the emulator cannot delete, so a
     // second emulator with the same credentials serves copies of them).
     const shrunk = await sim({ workspaces: 0 });
-    for (const kept of [seeded[1]!, seeded[2]!]) shrunk.state.addWorkspace(s.state.workspace(kept.id));
+    for (const kept of [seeded[1]!, seeded[2]!]) shrunk.state.addWorkspace(s.state.workspace(kept.id)!);
     const before = store.workspaces.get(seeded[4]!.id)!;
     t.advance(60_000);
     const third = await syncTenant(store, tenantOf(shrunk), { now: t.now });
@@ -158,68 +164,53 @@ describe("syncTenant", () => {
     ]);
   });
 
-  it("reconciles the instance mapping with the tenant's instance_id, recording non-EC2 ids as they are", async () => {
-    const s = await sim({ workspaces: 0 });
-    const online = s.state.addWorkspace({ status: "online", name: "online" });
-    const offline = s.state.addWorkspace({ status: "offline", name: "offline", instance_id: null });
-    const uuidShaped = "6f1c2a4e-9b7d-4c3e-8a1f-2d3b4c5d6e7f";
-    const malformed = s.state.addWorkspace({ status: "online", name: "malformed", instance_id: uuidShaped });
-    const store = openStore();
-    // The console started an instance for `offline` earlier; the tenant now says it has none.
-    store.bindings.bind(offline.id, "i-0aaaaaaaaaaaaaaaa", "start", "running", 1);
-    const t = clock();
-    const report = await syncTenant(store, tenantOf(s), { now: t.now });
-    expect(report.bindings_changed).toBe(3);
-    expect(store.resolveInstanceId(online.id)).toBe(online.instance_id);
-    expect(store.resolveInstanceId(offline.id)).toBeNull();
-    expect(store.resolveInstanceId(malformed.id)).toBe(uuidShaped);
-    expect(store.bindings.historyOf(online.id)).toEqual([
-      {
-        workspaceId: online.id,
-        instanceId: online.instance_id,
-        source: "tenant",
-        state: null,
-        boundAt: t.at(),
-        unboundAt: null,
-      },
-    ]);
-    expect(store.bindings.historyOf(offline.id)[0]).toMatchObject({ source: "start", unboundAt: t.at() });
-    expect(store.workspaces.get(online.id)!.instanceId).toBe(online.instance_id);
-
-    t.advance(1000);
-    expect((await syncTenant(store, tenantOf(s), { now: t.now })).bindings_changed).toBe(0);
-
-    // A tenant restart boots a new instance: the next sync follows it and closes the old binding.
-    await tenantOf(s).restart(online.id);
-    const restarted = s.state.workspace(online.id)!.instance_id!;
-    expect(restarted).not.toBe(online.instance_id);
-    t.advance(1000);
-    expect((await syncTenant(store, tenantOf(s), { now: t.now })).bindings_changed).toBe(1);
-    expect(store.resolveInstanceId(online.id)).toBe(restarted);
-    expect(store.bindings.historyOf(online.id).map((b) => [b.instanceId, b.unboundAt])).toEqual([
-      [online.instance_id, t.at()],
-      [restarted, null],
-    ]);
-  });
-
-  it("an absent instance_id changes nothing; items without an id or repeated are skipped", async () => {
+  it("never touches the instance mapping: the tenant API has no instance ids, and a stray field is only kept", async () => {
+    // A proxy or another version might add an instance_id: it is kept in extra, never trusted as
+    // the mapping, which comes from the platform's server log and the console's own Starts.
     const server = await startLoopbackServer((req, res) =>
       sendJson(
         res,
         200,
         req.url === "/events"
           ? []
-          : [{ id: "a", name: "a" }, { id: "b", instance_id: 17 }, { name: "no id" }, { id: "a", name: "again" }],
+          : [
+              { id: "a", name: "a", status: "online" },
+              { id: "b", name: "b", status: "online", instance_id: "i-0ddddddddddddddddd" },
+              { id: "c", name: "c", status: "online", instance_id: null },
+            ],
       ),
     );
     cleanups.push(() => server.close());
     const store = openStore();
-    store.bindings.bind("a", "i-0bbbbbbbbbbbbbbbb", "start", "running", 1);
-    store.bindings.bind("b", "i-0cccccccccccccccc", "start", "running", 1);
+    store.bindings.bind("a", "i-0bbbbbbbbbbbbbbbb", "provlog", "running", 1);
+    store.bindings.bind("c", "i-0cccccccccccccccc", "start", "running", 1);
+    const before = store.db.prepare("SELECT * FROM instance_bindings ORDER BY id").all();
     const report = await syncTenant(store, tenantOf(server.url));
-    expect(report).toMatchObject({ workspaces: 2, added: 2, skipped: 2, bindings_changed: 0 });
-    expect(store.workspaces.get("a")!).toMatchObject({ name: "a", instanceId: "i-0bbbbbbbbbbbbbbbb" });
-    expect(store.workspaces.get("b")!).toMatchObject({ instanceId: "i-0cccccccccccccccc", extra: { instance_id: 17 } });
+    expect(report).toMatchObject({ workspaces: 3, added: 3, without_instance: 1 });
+    expect(store.db.prepare("SELECT * FROM instance_bindings ORDER BY id").all()).toEqual(before);
+    expect(store.workspaces.get("a")).toMatchObject({ instanceId: "i-0bbbbbbbbbbbbbbbb" });
+    expect(store.workspaces.get("b")).toMatchObject({
+      instanceId: null,
+      extra: { instance_id: "i-0ddddddddddddddddd" },
+    });
+    expect(store.workspaces.get("c")).toMatchObject({ instanceId: "i-0cccccccccccccccc" });
+  });
+
+  it("items without an id, or repeating one, are skipped and counted", async () => {
+    const server = await startLoopbackServer((req, res) =>
+      sendJson(
+        res,
+        200,
+        req.url === "/events"
+          ? []
+          : [{ id: "a", name: "a" }, { id: "b" }, { name: "no id" }, { id: "a", name: "again" }],
+      ),
+    );
+    cleanups.push(() => server.close());
+    const store = openStore();
+    const report = await syncTenant(store, tenantOf(server.url));
+    expect(report).toMatchObject({ workspaces: 2, added: 2, skipped: 2 });
+    expect(store.workspaces.get("a")!).toMatchObject({ name: "a" });
   });
 
   it("records the tenant's events once, keyed by the tenant's event id", async () => {
@@ -244,17 +235,44 @@ describe("syncTenant", () => {
     const third = await syncTenant(store, tenantOf(s));
     expect(third.events_added).toBe(1);
     const latest = [...store.timeline({ workspaceId: target.id })].at(-1)!;
-    expect(latest).toMatchObject({ event: "WORKSPACE_DEGRADED", source: "tenant", fields: "{}" });
+    const degraded = s.state
+      .events()
+      .find((e) => e.event_type === "WORKSPACE_DEGRADED" && e.workspace_id === target.id)!;
+    expect(latest).toMatchObject({ event: "WORKSPACE_DEGRADED", source: "tenant" });
+    expect(JSON.parse(latest.fields)).toEqual(degraded.payload);
   });
 
-  it("takes an event's instance id from its payload", async () => {
+  it("takes an event's instance id from its payload when it has one; the platform's status events have none", async () => {
     const s = await sim({ workspaces: 0 });
     const ws = s.state.addWorkspace({ status: "offline" });
     await tenantOf(s).restart(ws.id);
     const store = openStore();
     await syncTenant(store, tenantOf(s));
     const [row] = [...store.timeline({ workspaceId: ws.id, events: ["WORKSPACE_PROVISIONING"] })];
-    expect(row!.instance_id).toBe(s.state.workspace(ws.id)!.instance_id);
+    expect(JSON.parse(row!.fields)).not.toHaveProperty("instance_id");
+    expect(row!.instance_id).toBeNull();
+
+    const server = await startLoopbackServer((req, res) =>
+      sendJson(
+        res,
+        200,
+        req.url === "/events"
+          ? [
+              {
+                id: "e-1",
+                event_type: "AGENT_ASSIGNED",
+                workspace_id: "w-1",
+                payload: { instance_id: "i-0123456789abcdef0" },
+                created_at: "2026-05-05T12:00:00Z",
+              },
+            ]
+          : [],
+      ),
+    );
+    cleanups.push(() => server.close());
+    const other = openStore();
+    await syncTenant(other, tenantOf(server.url));
+    expect([...other.timeline()][0]?.instance_id).toBe("i-0123456789abcdef0");
   });
 
   it.each([
@@ -318,7 +336,7 @@ describe("syncTenant", () => {
       workspaces: 8,
       added: 8,
       events_added: 0,
-      events_error: "list events: the tenant platform is unavailable (503)",
+      events_error: "list events: the tenant platform is unavailable (503): sim fault: status 503",
     });
     expect(store.workspaces.count()).toBe(8);
     expect([...store.timeline()]).toHaveLength(0);
@@ -355,9 +373,9 @@ const [dbPath, mode] = process.argv.slice(2);
 const store = Store.open(dbPath!);
 const tenant = new TenantClient(readTenantConfig(process.env));
 if (mode === "hold") {
-  const record = store.events.record.bind(store.events);
+  const record = store.tenantEvents.recordListed.bind(store.tenantEvents);
   let held = false;
-  store.events.record = (...args) => {
+  store.tenantEvents.recordListed = (...args) => {
     if (!held) {
       held = true;
       process.stdout.write(\`holding \${store.workspaces.count()}\\n\`);

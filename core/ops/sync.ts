@@ -99,6 +99,7 @@ export async function syncTenant(store: Store, tenant: TenantSource, options: Sy
       .transaction((): SyncReport => {
         const counts = store.workspaces.upsertMany(workspaces, at);
         const eventsAdded = events ? recordEvents(store, events.events) : 0;
+        if (events) markRemoved(store, events.events, workspaces);
         writeMeta(store, LAST_SYNC_AT, new Date(at).toISOString());
         if (eventsError) writeMeta(store, LAST_SYNC_ERROR, JSON.stringify(errorRecord(eventsError, at, true)));
         else deleteMeta(store, LAST_SYNC_ERROR);
@@ -170,6 +171,20 @@ function recordEvents(store: Store, events: readonly TenantEvent[]): number {
   let added = 0;
   for (let i = events.length - 1; i >= 0; i--) if (recordListedEvent(store, events[i] as TenantEvent)) added++;
   return added;
+}
+
+/**
+ * The tenant stops listing a removed workspace (handlers/workspace.go: WHERE status != 'removed'),
+ * so the list alone only says it is gone; its WORKSPACE_REMOVED event says why. Applied like a
+ * pushed event: only when newer than what the cache last heard.
+ */
+function markRemoved(store: Store, events: readonly TenantEvent[], listed: readonly TenantWorkspace[]): void {
+  const ids = new Set(listed.map((w) => w.id));
+  for (const e of events) {
+    if (e.eventType !== "WORKSPACE_REMOVED" || e.workspaceId === null || ids.has(e.workspaceId)) continue;
+    const at = e.createdAt === null ? Number.NaN : Date.parse(e.createdAt);
+    if (Number.isFinite(at)) store.workspaces.setStatusFromEvent(e.workspaceId, "removed", at);
+  }
 }
 
 /** Best effort: a cache that cannot even record the failure must not hide the failure itself. */
