@@ -57,13 +57,14 @@ describe("TenantClient against the emulator", () => {
       runtime: truth.runtime,
       tier: truth.tier,
       parentId: truth.parent_id,
-      instanceId: truth.instance_id,
     });
-    // The object is kept whole: fields we do not model survive.
-    expect(quarantined[0]!.fields).toMatchObject({ role: truth.role, created_at: truth.created_at });
+    // The object is kept whole: fields we do not model survive. The platform sends no instance id.
+    expect(quarantined[0]!.fields).toEqual(truth);
+    expect(quarantined[0]!.fields).not.toHaveProperty("instance_id");
     const req = s.state.requests().find((r) => r.route === "tenant.list")!;
     expect(req.headers.authorization).toBe(`Bearer ${s.env.ADMIN_TOKEN}`);
     expect(req.headers["x-molecule-org-id"]).toBe(s.env.MOLECULE_ORG_ID);
+    expect(req.headers.origin).toBe(new URL(s.url).origin);
   });
 
   it("does not send a header whose value is empty", async () => {
@@ -76,14 +77,31 @@ describe("TenantClient against the emulator", () => {
     expect(req.headers).not.toHaveProperty("x-molecule-org-id");
   });
 
-  it("another org: the 404 says the platform answers 404 for another org and names MOLECULE_ORG_ID", async () => {
+  it("another org: the org guard's empty 404 is a configuration error naming the org id and the tenant URL", async () => {
     const s = await sim({ workspaces: 2 });
-    const error = await failure(client({ ...s.env, MOLECULE_ORG_ID: "org-other" }).listWorkspaces());
-    expect(error.code).toBe("NotFound");
-    expect(error.status).toBe(404);
-    expect(error.message).toBe(
-      "list workspaces: the tenant platform answered 404, as it does for another org: check MOLECULE_ORG_ID (org-other)",
-    );
+    for (const call of [
+      (c: TenantClient) => c.listWorkspaces(),
+      (c: TenantClient) => c.getWorkspace(s.state.workspaces()[0]!.id),
+      (c: TenantClient) => c.restart(s.state.workspaces()[0]!.id),
+    ]) {
+      const error = await failure(call(client({ ...s.env, MOLECULE_ORG_ID: "org-other" })));
+      expect(error.code).toBe("Config");
+      expect(error.status).toBe(404);
+      expect(error.message).toMatch(/an empty 404: check MOLECULE_ORG_ID .* and MOLECULE_TENANT_URL/);
+      expect(error.message).not.toMatch(/not found|no such workspace/);
+    }
+    expect(s.state.requests().filter((r) => r.route === "tenant.restart" && r.status !== 404)).toHaveLength(0);
+  });
+
+  it("on SaaS, the edge's empty 404 for a request without Origin is never read as 'no such workspace'", async () => {
+    const s = await sim({ workspaces: 2, saasEdge: true });
+    // Our client sends the tenant URL's Origin, so the edge lets it through.
+    expect((await client(s.env).listWorkspaces()).workspaces).toHaveLength(2);
+    const bare = await fetch(`${s.url}/workspaces`, {
+      headers: { authorization: `Bearer ${s.env.ADMIN_TOKEN}`, "x-molecule-org-id": s.env.MOLECULE_ORG_ID! },
+    });
+    expect(bare.status).toBe(404);
+    expect(await bare.text()).toBe("");
   });
 
   it("a refused ADMIN_TOKEN: 401 says so without printing the token or a prefix", async () => {
@@ -106,9 +124,14 @@ describe("TenantClient against the emulator", () => {
     const e503 = await failure(client(s.env).listWorkspaces());
     expect(e503.message).toBe("list workspaces: the tenant platform is unavailable (503)");
     expect(e503.toJSON()).toEqual({ code: "Upstream", message: e503.message, status: 503 });
-    s.faults.set("tenant.list", { kind: "status", status: 500, body: `{"error":"Bearer ${token}"}` }, { times: 1 });
+    // The platform's own reason is shown; a secret in it is not.
+    s.faults.set(
+      "tenant.list",
+      { kind: "status", status: 500, body: `{"error":"query failed for Bearer ${token}","trace":"${token}"}` },
+      { times: 1 },
+    );
     const e500 = await failure(client(s.env).listWorkspaces());
-    expect(e500.message).toBe("list workspaces: unexpected 500");
+    expect(e500.message).toBe("list workspaces: the tenant platform failed (500): query failed for Bearer [redacted]");
     expectNoToken(e503.message + e500.message, token);
   });
 
@@ -166,7 +189,7 @@ describe("TenantClient against the emulator", () => {
     expect(small.message).toBe("list workspaces: the answer is larger than 512 bytes");
   });
 
-  it("per-workspace routes: get, restart (200, 409, 404, 503), console and bootstrap-failed", async () => {
+  it("per-workspace routes: get, restart (200, noop, 409, 404, 503), console and bootstrap-failed", async () => {
     const s = await sim({ workspaces: 0 });
     const c = client(s.env);
     const ws = s.state.addWorkspace({ status: "offline", runtime: "hermes", tier: 3 });
@@ -174,13 +197,29 @@ describe("TenantClient against the emulator", () => {
 
     const missing = await failure(c.getWorkspace("00000000-0000-4000-8000-000000000000"));
     expect(missing.code).toBe("NotFound");
-    expect(missing.message).toMatch(/^get workspace 00000000-0000-4000-8000-000000000000: not found \(404;/);
+    expect(missing.message).toBe(
+      "get workspace 00000000-0000-4000-8000-000000000000: no such workspace on the tenant (404)",
+    );
+    const removed = s.state.addWorkspace({ status: "online" });
+    s.state.setWorkspaceStatus(removed.id, "removed");
+    expect(await failure(c.getWorkspace(removed.id))).toMatchObject({ code: "Gone", status: 410 });
 
-    expect(await c.restart(ws.id)).toEqual({ status: "provisioning" });
-    const again = await failure(c.restart(ws.id));
-    expect(again.code).toBe("Conflict");
-    expect(again.message).toBe(`restart ${ws.id}: already restarting (409)`);
-    expect((await failure(c.restart("nope"))).code).toBe("NotFound");
+    expect(await c.restart(ws.id)).toMatchObject({ status: "provisioning" });
+    // The platform does not coalesce: a second restart while provisioning is accepted too.
+    expect(await c.restart(ws.id)).toMatchObject({ status: "provisioning" });
+    const external = s.state.addWorkspace({ status: "online", runtime: "external" });
+    const noop = await c.restart(external.id);
+    expect(noop).toMatchObject({ status: "noop", runtime: "external" });
+    expect(noop.message).toMatch(/operator-driven/);
+    const parent = s.state.addWorkspace({ status: "paused", name: "Research Lead" });
+    const child = s.state.addWorkspace({ status: "online", parent_id: parent.id });
+    const paused = await failure(c.restart(child.id));
+    expect(paused.toJSON()).toEqual({
+      code: "Conflict",
+      message: `restart ${child.id}: the tenant refused (409): parent workspace "Research Lead" is paused — resume it first`,
+      status: 409,
+    });
+    expect((await failure(c.restart("00000000-0000-4000-8000-000000000000"))).code).toBe("NotFound");
     s.faults.set("tenant.restart", { kind: "status", status: 503 }, { times: 1 });
     const unavailable = await failure(c.restart(ws.id));
     expect(unavailable).toMatchObject({ code: "Upstream", status: 503 });
@@ -195,18 +234,19 @@ describe("TenantClient against the emulator", () => {
     });
 
     // bootstrap-failed acts only while provisioning, so a second report changes nothing.
+    const booting = s.state.addWorkspace({ status: "provisioning" });
     const tail = `${"x".repeat(20_000)}RUNTIME CRASHED`;
-    expect(await c.reportBootstrapFailure(ws.id, { error: "RUNTIME CRASHED", log_tail: tail })).toEqual({
-      status: "failed",
+    expect(await c.reportBootstrapFailure(booting.id, { error: "RUNTIME CRASHED", log_tail: tail })).toEqual({
       changed: true,
     });
-    expect(await c.reportBootstrapFailure(ws.id, { error: "RUNTIME CRASHED", log_tail: tail })).toEqual({
-      status: "failed",
+    expect(await c.reportBootstrapFailure(booting.id, { error: "RUNTIME CRASHED", log_tail: tail })).toEqual({
       changed: false,
     });
-    const sent = s.state.workspace(ws.id)!.last_sample_error!;
+    expect(s.state.workspace(booting.id)?.status).toBe("failed");
+    const sent = s.state.workspace(booting.id)!.last_sample_error;
     expect(sent.endsWith("RUNTIME CRASHED")).toBe(true);
-    expect(Buffer.byteLength(sent)).toBeLessThanOrEqual("RUNTIME CRASHED\n".length + 8192);
+    // The platform keeps at most 8 KiB; the client sends no more than that as the tail.
+    expect(Buffer.byteLength(sent)).toBeLessThanOrEqual(8192);
   });
 
   it("console on a tenant without a control plane is NoBackend", async () => {
@@ -240,15 +280,15 @@ describe("TenantClient against the emulator", () => {
 describe("TenantClient validation of what a tenant sends", () => {
   it("skips and counts items without a usable id; keeps wrongly typed and unknown fields", async () => {
     const items = [
-      { id: "ws-1", name: "alpha", status: "quarantined", tier: 2, instance_id: "i-0123456789abcdef0", x: { y: [1] } },
+      { id: "ws-1", name: "alpha", status: "quarantined", tier: 2, x: { y: [1] } },
       { name: "no id" },
       { id: "" },
       { id: 42 },
       "ws-3",
       null,
       [],
-      { id: "ws-2", name: 7, tier: "2", runtime: null, instance_id: 12 },
-      { id: "ws-4", instance_id: "" },
+      { id: "ws-2", name: 7, tier: "2", runtime: null, parent_id: 12 },
+      { id: "ws-4", status: "" },
       { id: "ws-5" },
     ];
     const server = await startLoopbackServer((_req, res) => sendJson(res, 200, items));
@@ -257,18 +297,12 @@ describe("TenantClient validation of what a tenant sends", () => {
     const { workspaces, skipped } = await c.listWorkspaces();
     expect(skipped).toBe(6);
     expect(workspaces.map((w) => w.id)).toEqual(["ws-1", "ws-2", "ws-4", "ws-5"]);
-    expect(workspaces[0]).toMatchObject({
-      status: "quarantined",
-      tier: 2,
-      instanceId: "i-0123456789abcdef0",
-      fields: items[0],
-    });
+    expect(workspaces[0]).toMatchObject({ status: "quarantined", tier: 2, fields: items[0] });
     // Wrong types are not trusted as typed values (and not guessed at), but stay in `fields`.
-    expect(workspaces[1]).toMatchObject({ name: null, tier: null, runtime: null, instanceId: undefined });
+    expect(workspaces[1]).toMatchObject({ name: null, tier: null, runtime: null, parentId: null });
     expect(workspaces[1]!.fields).toEqual(items[7]);
-    // "" and null both say "no instance"; an absent field says nothing.
-    expect(workspaces[2]!.instanceId).toBeNull();
-    expect(workspaces[3]!.instanceId).toBeUndefined();
+    expect(workspaces[2]!.status).toBe("");
+    expect(workspaces[3]).toMatchObject({ name: null, status: null });
     expect(server.requests[0]!.headers.authorization).toBe("Bearer t0ken-abc");
     expect(server.requests[0]!.headers["x-molecule-org-id"]).toBe("org-1");
   });

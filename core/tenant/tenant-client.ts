@@ -180,10 +180,11 @@ export class TenantClient {
   ): Promise<{ changed: boolean }> {
     const op = { name: "report bootstrap failure", workspaceId };
     if (report.error === "") throw new OpsError("Input", `${describeOp(op)}: the error text is empty`);
-    const body = JSON.stringify({
-      error: report.error,
-      log_tail: logTail(report.log_tail, BOOTSTRAP_LOG_TAIL_BYTES),
-    });
+    // The platform stores truncateString(error + "\n\n" + tail, 8192) as last_sample_error, which
+    // keeps the head (handlers/workspace_bootstrap.go): a full 8 KiB tail would lose its last
+    // lines there, the exception among them. The tail sent leaves room for the error line.
+    const room = Math.max(0, BOOTSTRAP_LOG_TAIL_BYTES - Buffer.byteLength(report.error) - 2);
+    const body = JSON.stringify({ error: report.error, log_tail: logTail(report.log_tail, room) });
     const path = `/admin/workspaces/${encodeURIComponent(workspaceId)}/bootstrap-failed`;
     const value = await this.json(op, "POST", path, SMALL_BODY_CAP, opts, body);
     if (!isRecord(value) || value.ok !== true) {
