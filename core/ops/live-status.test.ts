@@ -46,6 +46,7 @@ describe("status sweep under a CP outage", () => {
   it("marks every checked workspace uncertain since the first failure, none down, and restarts nothing", async () => {
     const w = await world({ workspaces: 0 });
     const ids = Array.from({ length: 30 }, () => w.sim.state.addWorkspace({ status: "online" }).id);
+    await w.learnInstances();
     const live = engine(w);
     const got = collect(live);
     await live.start();
@@ -77,15 +78,17 @@ describe("status sweep under a CP outage", () => {
   it("reports a definitive stopped instance as offline, from the CP", async () => {
     const w = await world({ workspaces: 0 });
     const ws = w.sim.state.addWorkspace({ status: "online" });
+    const instanceId = w.sim.state.instanceOf(ws.id) as string;
+    await w.learnInstances();
     const live = engine(w);
     const got = collect(live);
     await live.start();
-    w.sim.state.setInstanceState(ws.instance_id as string, "terminated");
+    w.sim.state.setInstanceState(instanceId, "terminated");
     await live.sweep();
     expect(statusOf(w, ws.id)).toMatchObject({
       status: "offline",
       source: "cp",
-      detail: `instance ${ws.instance_id} is terminated`,
+      detail: `instance ${instanceId} is terminated`,
     });
     expect(got).toContainEqual(expect.objectContaining({ kind: "status", workspace_id: ws.id, status: "offline" }));
     expect(actions(w)).toHaveLength(0);
@@ -95,6 +98,7 @@ describe("status sweep under a CP outage", () => {
   it("does not stall on a CP that black-holes connections beyond the configured timeout", async () => {
     const w = await world({ workspaces: 0, cpClient: { timeoutMs: 300 } });
     for (let i = 0; i < 32; i++) w.sim.state.addWorkspace({ status: "online" });
+    await w.learnInstances();
     const live = engine(w, { concurrency: 16 });
     await live.start();
     w.sim.faults.set("cp.status", { kind: "blackhole" });
@@ -106,7 +110,45 @@ describe("status sweep under a CP outage", () => {
   });
 });
 
+describe("instances the tenant replaces on its own", () => {
+  it("after the tenant re-provisions, the old instance is neither swept nor evidence; a newer log brings the new one", async () => {
+    const w = await world({ workspaces: 0 });
+    const ws = w.sim.state.addWorkspace({ status: "online" });
+    const old = w.sim.state.instanceOf(ws.id) as string;
+    await w.learnInstances();
+    const live = engine(w);
+    await live.start();
+    expect(w.store.workspaces.get(ws.id)).toMatchObject({ instanceId: old });
+    // The log stamps whole seconds: a restart in the binding's own second could be the same boot.
+    await new Promise((r) => setTimeout(r, 2100));
+    // Someone restarts it in the platform's canvas: the tenant stops the old machine and boots
+    // another, and says which only in its server log.
+    await w.tenant.restart(ws.id);
+    await eventually(() => w.sim.state.workspace(ws.id)?.status === "online", 5000, "the tenant's restart");
+    await eventually(() => w.sim.state.instance(old)?.state === "terminated", 5000, "the old instance to stop");
+    await live.resync();
+    const row = w.store.workspaces.get(ws.id);
+    expect(row?.instanceId).toBe(old);
+    expect(row?.provisioningAt).not.toBeNull();
+    const before = w.sim.state.requests().filter((r) => r.route === "cp.status").length;
+    const report = await live.sweep();
+    expect(report?.checked).toBe(0);
+    expect(w.sim.state.requests().filter((r) => r.route === "cp.status")).toHaveLength(before);
+    expect(statusOf(w, ws.id).status).toBe("online");
+
+    await w.learnInstances();
+    const fresh = w.sim.state.instanceOf(ws.id);
+    expect(fresh).not.toBe(old);
+    expect(w.store.workspaces.get(ws.id)?.instanceId).toBe(fresh);
+    expect((await live.sweep())?.checked).toBe(1);
+    expect(statusOf(w, ws.id).status).toBe("online");
+    await live.stop();
+  });
+});
+
 describe("bootstrap failure", () => {
+  // No server log is imported: the console is read by workspace id, so a crash is seen on a
+  // workspace whose instance the console does not know (the usual case on a real tenant).
   it("a RUNTIME CRASHED console while provisioning marks it failed with the tail; the report is safe to repeat", async () => {
     const w = await world({
       workspaces: 0,
@@ -128,11 +170,13 @@ describe("bootstrap failure", () => {
     expect(w.sim.state.workspace(ws.id)?.status).toBe("provisioning");
     expect(actions(w)).toHaveLength(0);
 
-    const first = await reportBootstrapFailure(w.store, w.tenant, ws.id);
-    expect(first).toMatchObject({ status: "failed", changed: true });
+    expect(w.store.workspaces.get(ws.id)?.instanceId).toBeNull();
+    const readConsole = (id: string) => w.cp.console(id);
+    const first = await reportBootstrapFailure(w.store, w.tenant, ws.id, { readConsole });
+    expect(first).toMatchObject({ workspace_id: ws.id, changed: true, detected: "cache" });
     expect(w.sim.state.workspace(ws.id)?.status).toBe("failed");
-    const again = await reportBootstrapFailure(w.store, w.tenant, ws.id);
-    expect(again).toMatchObject({ status: "failed", changed: false });
+    const again = await reportBootstrapFailure(w.store, w.tenant, ws.id, { readConsole });
+    expect(again).toMatchObject({ changed: false });
     const events = [...w.store.timeline({ workspaceId: ws.id })].filter((r) => r.source === "console");
     expect(events.map((e) => e.event)).toEqual([
       "bootstrap.failure_detected",

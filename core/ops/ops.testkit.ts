@@ -9,6 +9,7 @@ import { afterEach } from "vitest";
 import { type Sim, type SimOptions, startSim } from "../../sim";
 import { readCpConfig } from "../config/cp-config";
 import { CpClient, type CpClientOptions } from "../cp/cp-client";
+import { importProvlog } from "../provlog/ingest";
 import { Store } from "../store/store";
 import { TenantClient, type TenantClientOptions } from "../tenant/tenant-client";
 import { readTenantConfig } from "../tenant/tenant-config";
@@ -19,9 +20,25 @@ export interface OpsWorld {
   tenant: TenantClient;
   cp: CpClient;
   dbPath: string;
+  /** The emulated tenant's own server log (provlog lines among prose). */
+  logPath: string;
+  /**
+   * Imports the tenant's server log into the cache, as an operator does to learn which instance
+   * each workspace runs on (the tenant API never says, SPEC §3).
+   */
+  learnInstances(): Promise<void>;
 }
 
-export const TEST_TIMING = { pendingMs: 30, stoppingMs: 30, provisioningMs: 150 };
+/** Fast state changes; no heartbeats or chat unless a test asks (they interleave with what it waits for). */
+export const TEST_TIMING = {
+  pendingMs: 30,
+  stoppingMs: 30,
+  provisioningMs: 150,
+  heartbeatMs: 0,
+  chatMs: 0,
+  broadcastLagMs: 2,
+  stopRetryMs: 10,
+};
 
 export interface OpsWorldOptions extends SimOptions {
   cpClient?: Partial<CpClientOptions>;
@@ -36,8 +53,9 @@ export function opsWorldsPerTest(): (options?: OpsWorldOptions) => Promise<OpsWo
   });
   return async (options = {}) => {
     const { cpClient: cpOptions, tenantClient: tenantOptions, ...simOptions } = options;
-    const sim = await startSim({ timing: TEST_TIMING, ...simOptions });
     const dir = mkdtempSync(join(tmpdir(), "ops-"));
+    const logPath = join(dir, "server.log");
+    const sim = await startSim({ logFile: logPath, ...simOptions, timing: { ...TEST_TIMING, ...simOptions.timing } });
     const dbPath = join(dir, "cache.db");
     const store = Store.open(dbPath);
     const tenant = new TenantClient(readTenantConfig(sim.env), { timeoutMs: 5000, ...tenantOptions });
@@ -49,7 +67,12 @@ export function opsWorldsPerTest(): (options?: OpsWorldOptions) => Promise<OpsWo
       () => cp.close(),
       () => rmSync(dir, { recursive: true, force: true }),
     );
-    return { sim, store, tenant, cp, dbPath };
+    const learnInstances = async () => {
+      // The sim writes its log once per event-loop turn.
+      await new Promise((resolve) => setImmediate(resolve));
+      await importProvlog(store, logPath);
+    };
+    return { sim, store, tenant, cp, dbPath, logPath, learnInstances };
   };
 }
 

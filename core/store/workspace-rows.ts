@@ -64,8 +64,15 @@ export interface Heartbeat {
  */
 export function bindingIsCurrent(row: Pick<WorkspaceRow, "instanceId" | "boundAt" | "provisioningAt">): boolean {
   if (row.instanceId === null) return false;
-  return row.provisioningAt === null || (row.boundAt ?? 0) >= row.provisioningAt;
+  return row.provisioningAt === null || (row.boundAt ?? 0) >= row.provisioningAt - BINDING_STAMP_SLACK_MS;
 }
+
+/**
+ * A binding learnt from the server log carries Go's standard-logger stamp, whole seconds, while the
+ * provisioning event's created_at has microseconds from the database's clock: the ec2_started of
+ * the boot that event began can read up to a second (plus clock drift) earlier than the event.
+ */
+const BINDING_STAMP_SLACK_MS = 2000;
 
 export interface WorkspaceFilter {
   status?: string;
