@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { parseProvlogLine } from "../core/provlog";
 import { type BenchContext, DATA_DIR, REPO_ROOT } from "./bench-context";
 import { best, interleave } from "./measure";
 import { megabytes, note, ratio, result, type TargetResult } from "./report";
@@ -30,7 +31,7 @@ export async function sweepBench(ctx: BenchContext): Promise<TargetResult[]> {
   const big = ctx.options.quick ? 2000 : 10_000;
   const sim = await startSimProcess(ctx.options.quick ? 5000 : SIM_WORKSPACES);
   try {
-    sim.env.TARGETS_FILE = await writeTargets(sim.env, big);
+    sim.env.TARGETS_FILE = writeTargets(sim.logFile, big);
     const results: TargetResult[] = [];
     const times = await interleave(
       ctx.options.runs,
@@ -86,10 +87,16 @@ export async function sweepBench(ctx: BenchContext): Promise<TargetResult[]> {
   }
 }
 
-async function startSimProcess(workspaces: number): Promise<{ child: ChildProcess; env: Record<string, string> }> {
+async function startSimProcess(
+  workspaces: number,
+): Promise<{ child: ChildProcess; env: Record<string, string>; logFile: string }> {
+  mkdirSync(DATA_DIR, { recursive: true });
+  const logFile = join(DATA_DIR, "sweep-server.log");
+  // No heartbeats or chat: nobody listens to /ws here, and they would only load the machine.
+  const args = ["sim", "--workspaces", String(workspaces), "--flapping", "0", "--log", logFile];
   const child = spawn(
     process.execPath,
-    [join(REPO_ROOT, "bin", "molecule-ops.mjs"), "sim", "--workspaces", String(workspaces), "--flapping", "0"],
+    [join(REPO_ROOT, "bin", "molecule-ops.mjs"), ...args, "--heartbeat-ms", "0", "--chat-ms", "0"],
     { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] },
   );
   const env: Record<string, string> = {};
@@ -100,7 +107,7 @@ async function startSimProcess(workspaces: number): Promise<{ child: ChildProces
     if (env.MOLECULE_TENANT_URL) break;
   }
   if (!env.MOLECULE_TENANT_URL) throw new Error("the emulator did not print its environment");
-  return { child, env };
+  return { child, env, logFile };
 }
 
 /**
@@ -156,19 +163,25 @@ async function runner(
   });
 }
 
-/** The first `count` workspaces that have an instance, as the runners read them. */
-async function writeTargets(env: Record<string, string>, count: number): Promise<string> {
-  const res = await fetch(`${env.MOLECULE_TENANT_URL}/workspaces`, {
-    headers: { authorization: `Bearer ${env.ADMIN_TOKEN}`, "x-molecule-org-id": env.MOLECULE_ORG_ID ?? "" },
-  });
-  const list = (await res.json()) as Array<{ id: string; instance_id: unknown }>;
-  const targets = list
-    .filter((w) => typeof w.instance_id === "string")
-    .slice(0, count)
-    .map((w) => ({ id: w.id, instance_id: w.instance_id }));
-  if (targets.length < count) throw new Error(`the emulator has only ${targets.length} workspaces with an instance`);
+/**
+ * The first `count` workspaces whose instance the tenant's server log shows running, as the runners
+ * read them: the tenant API has no instance ids (SPEC §3), so they come from its log, as in use.
+ */
+function writeTargets(logFile: string, count: number): string {
+  const current = new Map<string, string>();
+  for (const line of readFileSync(logFile, "utf8").split("\n")) {
+    const r = parseProvlogLine(line);
+    if (r.kind !== "event") continue;
+    const ws = r.fields.workspace_id;
+    const instance = r.fields.instance_id;
+    if (typeof ws !== "string" || typeof instance !== "string") continue;
+    if (r.name === "provision.ec2_started") current.set(ws, instance);
+    else if (r.name === "provision.ec2_stopped" && current.get(ws) === instance) current.delete(ws);
+  }
+  const targets = [...current].slice(0, count).map(([id, instance_id]) => ({ id, instance_id }));
+  if (targets.length < count)
+    throw new Error(`the emulator's log has only ${targets.length} workspaces with an instance`);
   const path = join(DATA_DIR, "sweep-targets.json");
-  mkdirSync(DATA_DIR, { recursive: true });
   writeFileSync(path, JSON.stringify(targets));
   return path;
 }

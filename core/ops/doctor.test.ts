@@ -8,7 +8,10 @@ import { syncTenant } from "./sync";
 
 const world = opsWorldsPerTest();
 
-/** A seeded tenant of a few hundred workspaces, settled (no boot in flight), synced. */
+/**
+ * A seeded tenant of a few hundred workspaces, settled (no boot in flight), synced, and its
+ * server log imported: the only way the console learns instance ids from a real tenant.
+ */
 async function healthyTenant(): Promise<OpsWorld> {
   const w = await world({
     workspaces: 300,
@@ -17,14 +20,17 @@ async function healthyTenant(): Promise<OpsWorld> {
   });
   await new Promise((r) => setTimeout(r, 300));
   await syncTenant(w.store, w.tenant);
+  await w.learnInstances();
   return w;
 }
 
+/** Online workspaces with an instance, and that instance. */
 function online(w: OpsWorld, n: number) {
   return w.sim.state
     .workspaces()
-    .filter((x) => x.status === "online" && x.instance_id)
-    .slice(0, n);
+    .filter((x) => x.status === "online" && w.sim.state.instanceOf(x.id))
+    .slice(0, n)
+    .map((x) => ({ id: x.id, instance: w.sim.state.instanceOf(x.id) as string }));
 }
 
 describe("doctor", () => {
@@ -46,14 +52,18 @@ describe("doctor", () => {
     const w = await healthyTenant();
     const [a, b, c, d] = online(w, 4);
     w.sim.state.removeLeavingInstance(a!.id); // orphan instance
-    w.sim.state.corruptBinding(b!.id); // malformed binding
+    // Malformed binding: a CP Start that answered the workspace's UUID as its instance id, which
+    // the tenant logged and the console learns from that log.
+    w.sim.state.corruptBinding(b!.id);
+    await w.learnInstances();
+    expect(w.store.resolveInstanceId(b!.id)).toBe(b!.id);
     const stuck = w.sim.state.addStuckBoot(15, { name: "stuck-one", runtime: "langgraph" }); // crashed 15 min ago
     // A Stop that failed (503) during a restart, nothing since.
     w.sim.faults.set("cp.stop", { kind: "status", status: 503 }, { times: 1 });
-    const restarts = new RestartCoordinator({ store: w.store, cp: w.cp, tenant: w.tenant, platformUrl: w.sim.url });
+    const restarts = new RestartCoordinator({ store: w.store, cp: w.cp, tenant: w.tenant });
     expect((await restarts.restart({ workspaceId: c!.id, via: "cp" }).done).outcome).toBe("failed");
     // Status checks of one workspace failing for a while.
-    w.sim.state.breakStatus(d!.instance_id as string);
+    w.sim.state.breakStatus(d!.instance);
     const onlyD = [{ workspaceId: d!.id }];
     await sweepStatus(w.cp, onlyD, {
       onResult: (r) =>
@@ -79,7 +89,7 @@ describe("doctor", () => {
     const byKind = Object.fromEntries(report.findings.map((f) => [f.kind, f]));
     expect(byKind.orphan_instance).toMatchObject({
       severity: "critical",
-      instance_id: a!.instance_id,
+      instance_id: a!.instance,
       action: { kind: "stop_instance" },
     });
     expect(byKind.stuck_provisioning).toMatchObject({
@@ -89,34 +99,38 @@ describe("doctor", () => {
     expect(
       byKind.stuck_provisioning?.evidence.some((e) => e.source === "console" && e.text.startsWith("RUNTIME CRASHED")),
     ).toBe(true);
+    expect(byKind.malformed_binding).toMatchObject({ action: { kind: "close_binding" } });
     expect(byKind.malformed_binding?.evidence[0]?.text).toContain("the workspace's own UUID");
     expect(byKind.failed_stop?.evidence[0]?.text).toContain("503");
     expect(ms).toBeLessThan(10_000);
 
-    const deps = { store: w.store, tenant: w.tenant, cp: w.cp, restarts };
+    const readConsole = (id: string) => w.cp.console(id);
+    const deps = { store: w.store, tenant: w.tenant, cp: w.cp, restarts, readConsole };
     // Orphan: stopped by its instance id.
     await actOnFinding(byKind.orphan_instance!, deps);
     await new Promise((r) => setTimeout(r, 80));
-    expect(w.sim.state.instance(a!.instance_id as string)?.state).toMatch(/stopping|terminated/);
-    // Malformed binding: the tenant is fixed, then the binding is re-synced from it.
-    w.sim.state.setInstanceState(b!.instance_id as string, "running");
-    await expect(actOnFinding(byKind.malformed_binding!, deps)).rejects.toThrow(/tenant itself holds a malformed/);
+    expect(w.sim.state.instance(a!.instance)?.state).toMatch(/stopping|terminated/);
+    // Malformed binding: closed (the tenant API has no ids to re-sync from), with the way to the real one.
+    const closed = await actOnFinding(byKind.malformed_binding!, deps);
+    expect(closed.detail).toMatch(/import the tenant's server log/);
+    expect(w.store.resolveInstanceId(b!.id)).toBeNull();
     // Stuck boot: reported to the tenant, which fails it.
     await actOnFinding(byKind.stuck_provisioning!, deps);
     expect(w.sim.state.workspace(stuck.id)?.status).toBe("failed");
-    // Failed stop: restarted (Stop again, then Start) via cp.
+    // Failed stop: restarted via cp (Stop again, then the tenant's restart; never a CP Start).
     await actOnFinding(byKind.failed_stop!, deps, "cp");
+    expect(w.sim.state.requests().filter((r) => r.route === "cp.provision")).toHaveLength(0);
     const actions = [...w.store.timeline({ events: ["doctor.action"] })].map((r) => JSON.parse(r.fields));
     expect(actions.map((x) => [x.finding, x.done])).toEqual([
       ["orphan_instance", true],
-      ["malformed_binding", false],
+      ["malformed_binding", true],
       ["stuck_provisioning", true],
       ["failed_stop", true],
     ]);
 
     // After the actions, only what was not fixed remains.
-    w.sim.state.breakStatus(d!.instance_id as string, false);
+    w.sim.state.breakStatus(d!.instance, false);
     const after = await diagnose({ store: w.store, tenant: w.tenant, cp: w.cp });
-    expect(after.findings.map((f) => f.kind).sort()).toEqual(["malformed_binding", "uncertain"]);
+    expect(after.findings.map((f) => f.kind).sort()).toEqual(["uncertain"]);
   }, 30_000);
 });

@@ -8,15 +8,28 @@ import { syncTenant } from "./sync";
 const world = opsWorldsPerTest();
 const FOLLOW = { pollMs: 15, followTimeoutMs: 5000 };
 
-/** An online workspace with a running instance, synced into the cache. */
+/**
+ * An online workspace with a running instance, synced into the cache, its instance learnt from
+ * the tenant's server log (the tenant API never gives it). The log stamps whole seconds: the
+ * workspace is created a little in the past so a restart is never in its binding's second.
+ */
 async function onlineWorkspace(w: OpsWorld, runtime = "langgraph") {
   const ws = w.sim.state.addWorkspace({ status: "online", runtime, tier: 3 });
   await syncTenant(w.store, w.tenant);
-  return { id: ws.id, instance: ws.instance_id as string };
+  await w.learnInstances();
+  const instance = w.sim.state.instanceOf(ws.id) as string;
+  expect(w.store.resolveInstanceId(ws.id)).toBe(instance);
+  backdateBinding(w, ws.id);
+  return { id: ws.id, instance };
+}
+
+/** The binding as if learnt a minute ago: what a real log import gives for a workspace up for a while. */
+function backdateBinding(w: OpsWorld, id: string) {
+  w.store.db.prepare("UPDATE instance_bindings SET bound_at = bound_at - 60000 WHERE workspace_id = ?").run(id);
 }
 
 function coordinator(w: OpsWorld) {
-  return new RestartCoordinator({ store: w.store, cp: w.cp, tenant: w.tenant, platformUrl: w.sim.url });
+  return new RestartCoordinator({ store: w.store, cp: w.cp, tenant: w.tenant });
 }
 
 function consoleRecords(w: OpsWorld, workspaceId: string) {
@@ -30,32 +43,58 @@ function requestsTo(w: OpsWorld, method: string, route: string) {
 }
 
 describe("restart via cp", () => {
-  it("pre_stop → Stop of the instance on file → Start → running, each step in the timeline", async () => {
-    const w = await world({ workspaces: 0 });
+  it("pre_stop → Stop of the instance on file → the tenant's restart → online; never a CP Start", async () => {
+    const w = await world({ workspaces: 0, crashRatio: 0 });
     const { id, instance } = await onlineWorkspace(w);
     const seen: RestartStep[] = [];
     const handle = coordinator(w).restart({ workspaceId: id, via: "cp", ...FOLLOW, onStep: (s) => seen.push(s) });
     const out = await handle.done;
 
-    expect(out).toMatchObject({ workspace_id: id, via: "cp", outcome: "done", error: null });
-    expect(out.instance_id).toMatch(/^i-[0-9a-f]{17}$/);
-    expect(out.instance_id).not.toBe(instance);
-    expect(seen.map((s) => s.step)).toEqual(expect.arrayContaining(["pre_stop", "stop", "start", "status running"]));
-    // The Stop went to the instance on file, never the workspace UUID.
+    expect(out).toMatchObject({
+      workspace_id: id,
+      via: "cp",
+      outcome: "done",
+      error: null,
+      stopped_instance_id: instance,
+    });
+    const steps = seen.map((s) => s.step);
+    expect(steps.slice(0, 5)).toEqual(["pre_stop", "stop", "stopped", "request", "accepted"]);
+    expect(steps).toContain("status online");
+    // The Stop went to the instance on file, never the workspace UUID; the CP never started one.
+    expect(requestsTo(w, "DELETE", "cp.stop")).toHaveLength(1);
     expect(requestsTo(w, "DELETE", "cp.stop")[0]?.url).toContain(`instance_id=${instance}`);
-    expect(w.store.resolveInstanceId(id)).toBe(out.instance_id);
+    expect(requestsTo(w, "POST", "cp.provision")).toHaveLength(0);
+    expect(requestsTo(w, "POST", "tenant.restart")).toHaveLength(1);
     expect(w.sim.state.instance(instance)?.state).toMatch(/stopping|terminated/);
+    // The tenant booted the new instance itself and holds its id: the console has none on file.
+    expect(w.sim.state.instanceOf(id)).not.toBe(instance);
+    expect(w.store.resolveInstanceId(id)).toBeNull();
 
-    const events = consoleRecords(w, id).map((r) => r.event);
-    expect(events[0]).toBe("restart.pre_stop");
-    expect(events.indexOf("provision.ec2_stopped")).toBeGreaterThan(0);
-    expect(events.indexOf("provision.ec2_started")).toBeGreaterThan(events.indexOf("provision.ec2_stopped"));
+    const records = consoleRecords(w, id);
+    const events = records.map((r) => r.event);
+    expect(events.slice(0, 3)).toEqual(["restart.pre_stop", "provision.ec2_stopped", "restart.requested"]);
+    expect(events).toContain("restart.status");
     expect(events.at(-1)).toBe("restart.done");
-    expect(consoleRecords(w, id)[0]?.fields).toEqual({ workspace_id: id, backend: "cp" });
+    expect(records[0]?.fields).toEqual({ workspace_id: id, backend: "cp", instance_id: instance });
     expect(w.store.restarts.latestFor(id)).toMatchObject({ state: "done", via: "cp" });
   });
 
-  it("a Stop answered 503 ends the cycle: workspace and status in the error, old mapping kept, failure in the timeline", async () => {
+  it("is refused before any request without an instance on file, and with one the tenant may have replaced", async () => {
+    const w = await world({ workspaces: 0 });
+    const ws = w.sim.state.addWorkspace({ status: "online" });
+    await syncTenant(w.store, w.tenant);
+    expect(() => coordinator(w).restart({ workspaceId: ws.id, via: "cp" })).toThrow(
+      /needs the instance .* on file.*import the tenant's server log/,
+    );
+    await w.learnInstances();
+    w.store.workspaces.noteProvisioning(ws.id, Date.now() + 60_000);
+    expect(() => coordinator(w).restart({ workspaceId: ws.id, via: "cp" })).toThrow(/predates the tenant's last/);
+    const sent = w.sim.state.requests().filter((r) => r.route?.startsWith("cp.") || r.route === "tenant.restart");
+    expect(sent).toHaveLength(0);
+    expect(w.store.restarts.latestFor(ws.id)).toBeNull();
+  });
+
+  it("a Stop answered 503 ends the cycle: workspace and status in the error, mapping kept, no tenant restart", async () => {
     const w = await world({ workspaces: 0 });
     const { id, instance } = await onlineWorkspace(w);
     w.sim.faults.set("cp.stop", { kind: "status", status: 503 });
@@ -66,6 +105,8 @@ describe("restart via cp", () => {
     expect(out.error).toContain("503");
     expect(w.store.resolveInstanceId(id)).toBe(instance);
     expect(requestsTo(w, "POST", "cp.provision")).toHaveLength(0);
+    expect(requestsTo(w, "POST", "tenant.restart")).toHaveLength(0);
+    expect(w.sim.state.instance(instance)?.state).toBe("running");
     const records = consoleRecords(w, id);
     expect(records.map((r) => r.event)).toEqual(["restart.pre_stop", "restart.failed"]);
     expect(records[1]?.fields).toMatchObject({ workspace_id: id, via: "cp", step: "stop" });
@@ -74,13 +115,14 @@ describe("restart via cp", () => {
   });
 
   it("is cancellable before Stop is sent, and not after", async () => {
-    const w = await world({ workspaces: 0 });
+    const w = await world({ workspaces: 0, crashRatio: 0 });
     const { id, instance } = await onlineWorkspace(w);
     const c = coordinator(w);
     const early = c.restart({ workspaceId: id, via: "cp", ...FOLLOW });
     expect(early.cancel()).toBe(true);
     expect(await early.done).toMatchObject({ outcome: "cancelled" });
     expect(requestsTo(w, "DELETE", "cp.stop")).toHaveLength(0);
+    expect(requestsTo(w, "POST", "tenant.restart")).toHaveLength(0);
     expect(w.store.resolveInstanceId(id)).toBe(instance);
     expect(consoleRecords(w, id).map((r) => r.event)).toEqual(["restart.cancelled"]);
 
@@ -96,18 +138,11 @@ describe("restart via cp", () => {
     expect(await late.done).toMatchObject({ outcome: "done" });
     expect(lateCancel).toBe(false);
   });
-
-  it("refuses without runtime and tier in the cache, before anything is sent", async () => {
-    const w = await world({ workspaces: 0 });
-    const ws = w.sim.state.addWorkspace({ status: "online" });
-    expect(() => coordinator(w).restart({ workspaceId: ws.id, via: "cp" })).toThrow(/run sync first/);
-    expect(w.sim.state.requests().filter((r) => r.route?.startsWith("cp."))).toHaveLength(0);
-  });
 });
 
 describe("one restart a workspace", () => {
   it("a second request with the same method joins; another method is a conflict; so is another process", async () => {
-    const w = await world({ workspaces: 0 });
+    const w = await world({ workspaces: 0, crashRatio: 0 });
     const { id } = await onlineWorkspace(w);
     const c = coordinator(w);
     const first = c.restart({ workspaceId: id, via: "cp", ...FOLLOW });
@@ -120,15 +155,17 @@ describe("one restart a workspace", () => {
     expect(() => coordinator(w).restart({ workspaceId: id, via: "cp" })).toThrow(/already being restarted/);
 
     expect((await first.done).outcome).toBe("done");
-    expect(joined).toContain("status running");
+    expect(joined).toContain("status online");
     expect(requestsTo(w, "DELETE", "cp.stop")).toHaveLength(1);
-    expect(requestsTo(w, "POST", "cp.provision")).toHaveLength(1);
-    // Once it is over the workspace can be restarted again.
-    expect((await c.restart({ workspaceId: id, via: "cp", ...FOLLOW }).done).outcome).toBe("done");
+    expect(requestsTo(w, "POST", "tenant.restart")).toHaveLength(1);
+    expect(requestsTo(w, "POST", "cp.provision")).toHaveLength(0);
+    // Once it is over the workspace can be restarted again (via the tenant: its new instance is
+    // not on file until the tenant's newer log is imported).
+    expect((await c.restart({ workspaceId: id, via: "tenant", ...FOLLOW }).done).outcome).toBe("done");
   });
 
   it("a restart left running by a process that died shows as interrupted and does not block the next", async () => {
-    const w = await world({ workspaces: 0 });
+    const w = await world({ workspaces: 0, crashRatio: 0 });
     const { id } = await onlineWorkspace(w);
     const dead = spawnSync(process.execPath, ["-e", "process.pid"]).pid as number;
     w.store.db
@@ -138,29 +175,39 @@ describe("one restart a workspace", () => {
       )
       .run(id, dead);
     expect(w.store.restarts.latestFor(id)).toMatchObject({ state: "interrupted", step: "stop" });
-    expect((await coordinator(w).restart({ workspaceId: id, via: "cp", ...FOLLOW }).done).outcome).toBe("done");
+    expect((await coordinator(w).restart({ workspaceId: id, via: "tenant", ...FOLLOW }).done).outcome).toBe("done");
     const states = w.store.db.prepare("SELECT state, step FROM restarts WHERE workspace_id = ? ORDER BY id").all(id);
     expect(states).toEqual([
       { state: "interrupted", step: "stop" },
-      { state: "done", step: "status running" },
+      { state: "done", step: "status online" },
     ]);
   });
 });
 
 describe("restart via tenant", () => {
-  it("POST restart, then follows the status until online, each step in the timeline", async () => {
+  it("POST restart, then follows the status until online; the instance on file is no longer taken as current", async () => {
     const w = await world({ workspaces: 0, crashRatio: 0 });
-    const { id } = await onlineWorkspace(w);
+    const { id, instance } = await onlineWorkspace(w);
+    expect(w.store.workspaces.get(id)?.provisioningAt).toBeNull();
     const out = await coordinator(w).restart({ workspaceId: id, via: "tenant", ...FOLLOW }).done;
-    expect(out).toMatchObject({ outcome: "done", via: "tenant" });
+    expect(out).toMatchObject({ outcome: "done", via: "tenant", stopped_instance_id: null });
     expect(out.steps.map((s) => s.step)).toEqual(
       expect.arrayContaining(["request", "accepted", "status provisioning", "status online"]),
     );
     expect(requestsTo(w, "POST", "tenant.restart")).toHaveLength(1);
+    expect(w.sim.state.requests().filter((r) => r.route?.startsWith("cp."))).toHaveLength(0);
     const events = consoleRecords(w, id).map((r) => r.event);
     expect(events[0]).toBe("restart.requested");
     expect(events).toContain("restart.status");
     expect(events.at(-1)).toBe("restart.done");
+    // The tenant replaced the machine: the old id stays on file as history, flagged, until the
+    // tenant's newer log says which one runs now.
+    const row = w.store.workspaces.get(id);
+    expect(row?.instanceId).toBe(instance);
+    expect(row?.provisioningAt).not.toBeNull();
+    expect(() => coordinator(w).restart({ workspaceId: id, via: "cp" })).toThrow(/predates/);
+    await w.learnInstances();
+    expect(w.store.resolveInstanceId(id)).toBe(w.sim.state.instanceOf(id));
   });
 
   it("a boot that crashes ends the restart as failed with the crash line", async () => {
@@ -172,14 +219,30 @@ describe("restart via tenant", () => {
     expect(consoleRecords(w, id).at(-1)).toMatchObject({ event: "restart.failed" });
   });
 
-  it("a 409 (already restarting) is a clear conflict and nothing more is sent", async () => {
+  it("an external workspace: the tenant's noop is reported at once and not followed", async () => {
     const w = await world({ workspaces: 0 });
-    const { id } = await onlineWorkspace(w);
-    w.sim.faults.set("tenant.restart", { kind: "status", status: 409 }, { times: 1 });
-    const out = await coordinator(w).restart({ workspaceId: id, via: "tenant", ...FOLLOW }).done;
+    const ws = w.sim.state.addWorkspace({ status: "online", runtime: "external", name: "operator-agent" });
+    await syncTenant(w.store, w.tenant);
+    const out = await coordinator(w).restart({ workspaceId: ws.id, via: "tenant", ...FOLLOW }).done;
+    expect(out).toMatchObject({ outcome: "noop", error: null });
+    expect(out.message).toMatch(/operator-driven/);
+    expect(out.steps.map((s) => s.step)).toEqual(["request", "noop"]);
+    expect(requestsTo(w, "GET", "tenant.get")).toHaveLength(0);
+    expect(consoleRecords(w, ws.id).map((r) => r.event)).toEqual(["restart.requested", "restart.noop"]);
+    expect(w.store.restarts.latestFor(ws.id)).toMatchObject({ state: "done", step: "noop" });
+  });
+
+  it("a 409 is the platform's own reason (a paused parent), shown as such, and nothing more is sent", async () => {
+    const w = await world({ workspaces: 0 });
+    const parent = w.sim.state.addWorkspace({ status: "paused", name: "Research Lead" });
+    const child = w.sim.state.addWorkspace({ status: "online", parent_id: parent.id });
+    await syncTenant(w.store, w.tenant);
+    const out = await coordinator(w).restart({ workspaceId: child.id, via: "tenant", ...FOLLOW }).done;
     expect(out).toMatchObject({ outcome: "failed" });
-    expect(out.error).toMatch(/already restarting \(409\)/);
-    expect(w.sim.state.requests().filter((r) => r.route === "tenant.get")).toHaveLength(0);
+    expect(out.error).toContain("(409)");
+    expect(out.error).toContain('parent workspace "Research Lead" is paused');
+    expect(out.error).not.toMatch(/already restarting/);
+    expect(requestsTo(w, "GET", "tenant.get")).toHaveLength(0);
   });
 
   it("gives up following at the deadline and says so", async () => {

@@ -15,6 +15,8 @@ const row = (id: string): WorkspaceView => ({
   runtime: "codex",
   tier: 1,
   instanceId: `i-${id}`,
+  instanceCurrent: true,
+  lastHeartbeatAt: null,
   stale: true,
   gone: false,
 });

@@ -15,6 +15,8 @@ function ws(id: string, patch: Partial<WorkspaceView> = {}): WorkspaceView {
     runtime: "langgraph",
     tier: 1,
     instanceId: null,
+    instanceCurrent: false,
+    lastHeartbeatAt: null,
     stale: false,
     gone: false,
     ...patch,
