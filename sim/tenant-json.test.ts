@@ -3,7 +3,13 @@ import { RUNTIMES, SPEC_STATUSES, UNKNOWN_STATUS } from "./catalog";
 import type { Sim, TenantWorkspace } from "./index";
 import { call, orgHeaders, START, simsAtStart, tenantHeaders } from "./test-support";
 
-const sim = simsAtStart();
+const simAt = simsAtStart();
+/**
+ * These tests compare answers with state read moments before or with another sim started moments
+ * later: no boot may finish in between (on a loaded machine FAST boots did), so nothing moves.
+ */
+const STILL = { pendingMs: 600_000, stoppingMs: 600_000, provisioningMs: 600_000, flapMs: 600_000 };
+const sim: typeof simAt = (options = {}) => simAt({ ...options, timing: { ...STILL, ...options.timing } });
 const get = (s: Sim, path: string) => call(s, "GET", path, { headers: tenantHeaders(s) });
 
 /** scanWorkspaceRow's keys, in encoding/json's (sorted) order. */

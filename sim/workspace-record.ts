@@ -1,3 +1,4 @@
+import { goMap } from "./go-json-body";
 import { formatPgTime } from "./go-time-format";
 import { provisionTimeoutSeconds } from "./templates";
 import type { TenantWorkspace, TenantWorkspaceDetail } from "./types";
@@ -75,28 +76,22 @@ export function toListJson(record: WorkspaceRecord, uptimeSeconds: number, share
   return withProvisionTimeout(ws);
 }
 
-/** Get's answer: the stripped fields gone (#955: operational data on an open route), last_outbound_at added (#817). */
+/**
+ * Get's answer, built as handlers/workspace.go builds it: the list's map with the fields stripped
+ * on the open route deleted (#955: operational data) and last_outbound_at added (#817), its keys
+ * sorted again as encoding/json writes a map.
+ */
 export function toDetailJson(record: WorkspaceRecord, uptimeSeconds: number): TenantWorkspaceDetail {
-  const ws: TenantWorkspaceDetail = {
-    active_tasks: record.activeTasks,
-    agent_card: record.agentCard === null ? null : structuredClone(record.agentCard),
-    collapsed: record.collapsed,
-    id: record.id,
-    last_error_rate: record.lastErrorRate,
-    last_outbound_at: record.lastOutboundMicros === null ? null : formatPgTime(record.lastOutboundMicros),
-    max_concurrent_tasks: record.maxConcurrentTasks,
-    name: record.name,
-    parent_id: record.parentId,
-    role: record.role === "" ? null : record.role,
-    runtime: record.runtime,
-    status: record.status,
-    tier: record.tier,
-    uptime_seconds: uptimeSeconds,
-    url: record.url,
-    x: record.x,
-    y: record.y,
-  };
-  return withProvisionTimeout(ws);
+  const {
+    budget_limit: _budget,
+    current_task: _task,
+    last_sample_error: _error,
+    monthly_spend: _spend,
+    workspace_dir: _dir,
+    ...kept
+  } = toListJson(record, uptimeSeconds);
+  const lastOutbound = record.lastOutboundMicros === null ? null : formatPgTime(record.lastOutboundMicros);
+  return goMap({ ...kept, last_outbound_at: lastOutbound });
 }
 
 /** addProvisionTimeoutMs: only when the runtime's template declares one, inserted in key order. */
