@@ -12,7 +12,7 @@ import { consoleReader } from "./console-reader";
 import { crashIsCurrent, type ShownStatus, sameShownStatus, shownStatus } from "./shown-status";
 import { checkOutcome, DEFAULT_SWEEP_CONCURRENCY, type SweepReport, sweepStatus } from "./status-sweep";
 import { syncTenant } from "./sync";
-import { BROADCAST_ONLY, recordPushedEvent } from "./tenant-event-record";
+import { recordPushedEvent } from "./tenant-event-record";
 import { type FeedState, type PushedEvent, TenantFeed, type TenantFeedOptions } from "./tenant-feed";
 
 /** A workspace's shown status changed (JSON-ready: what `watch --json` prints, one a line). */
@@ -242,11 +242,12 @@ export class LiveStatus {
   }
 
   /**
-   * One message of the /ws feed. A heartbeat refreshes liveness (batched, never a timeline event);
-   * chat and task messages are dropped unread; a status event is stored once (the list's copy
-   * pairs with it) and moves the status. Other recorded events are left to the next relist's
-   * GET /events: only the list says which messages the tenant recorded, and an unknown pushed
-   * type may be chat.
+   * One message of the /ws feed. A heartbeat refreshes liveness (batched, never a timeline event).
+   * A status event is stored once (the list's copy pairs with it) and moves the status. Anything
+   * else is dropped unread: the broadcast-only chat and task messages (TASK_UPDATED,
+   * ACTIVITY_LOGGED, AGENT_MESSAGE, A2A_RESPONSE: events/broadcaster.go BroadcastOnly) carry what
+   * people told their agents, and other recorded events come with the next relist's GET /events,
+   * the only answer that says which messages the tenant recorded (an unknown pushed type may be chat).
    */
   private onPushed(e: PushedEvent): void {
     if (e.event === "WORKSPACE_HEARTBEAT") {
@@ -254,7 +255,7 @@ export class LiveStatus {
       return;
     }
     const status = STATUS_OF_EVENT[e.event];
-    if (!status || BROADCAST_ONLY.has(e.event)) return;
+    if (!status) return;
     try {
       recordPushedEvent(this.store, e);
       if (e.workspaceId === null) return;

@@ -4,20 +4,6 @@ import type { TenantEventRow } from "../store/tenant-event-rows";
 import { isRecord, type TenantEvent } from "../tenant/tenant-records";
 import type { PushedEvent } from "./tenant-feed";
 
-/**
- * What the /ws feed pushes besides the recorded events (events/broadcaster.go BroadcastOnly):
- * liveness and chat. Never written to the timeline: a heartbeat arrives every 30 s for every
- * running agent (10,000 workspaces are 333 a second), and chat carries what people told their
- * agents, which an operations cache has no business keeping.
- */
-export const BROADCAST_ONLY: ReadonlySet<string> = new Set([
-  "WORKSPACE_HEARTBEAT",
-  "TASK_UPDATED",
-  "ACTIVITY_LOGGED",
-  "AGENT_MESSAGE",
-  "A2A_RESPONSE",
-]);
-
 /** An event listed by GET /events; returns whether the timeline gained a row. */
 export function recordListedEvent(store: Store, e: TenantEvent): boolean {
   const ts = e.createdAt === null ? Number.NaN : Date.parse(e.createdAt);
