@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,7 +44,10 @@ function expectNoSecrets(text: string): void {
 describe("molecule-ops against the emulator", () => {
   it("provision → status → console → stop, with --json documents and a recorded mapping", async () => {
     const cache = db();
-    const ws = sim.state.addWorkspace({ status: "offline" });
+    // provision is for a workspace the tenant does not know (SPEC §5): no warning, and the
+    // console's own Start is where it learns the mapping.
+    const ws = { id: randomUUID() };
+    expect(sim.state.workspace(ws.id)).toBeUndefined();
     const p = await runCli(
       ["provision", ws.id, "--runtime", "langgraph", "--tier", "2", "--yes", "--json", "--db", cache],
       env,
@@ -88,6 +92,9 @@ describe("molecule-ops against the emulator", () => {
     expect(again.stdout).toContain("nothing to stop");
     const after = await runCli(["status", ws.id, "--json", "--db", cache], env);
     expect(JSON.parse(after.stdout)).toMatchObject({ instance_id: null, running: false, error: null });
+    expect(after.code).toBe(0);
+    // …and says how an instance is learnt, since the tenant API never tells.
+    expect(after.stderr).toMatch(/^molecule-ops: no instance on file: .*import-log FILE/);
     expect(sim.state.requests().length).toBe(before);
     for (const r of [p, s, c, f, stop, again, after]) expectNoSecrets(r.stdout + r.stderr);
     // Nor in the cache file (and its WAL), nor in the saved console.
@@ -98,8 +105,9 @@ describe("molecule-ops against the emulator", () => {
 
   it("a CP fault on status is 'uncertain' with exit 2, not 'not running'", async () => {
     const cache = db();
-    const ws = sim.state.addWorkspace({ status: "offline" });
-    await runCli(["provision", ws.id, "--runtime", "crewai", "--tier", "1", "--yes", "--db", cache], env);
+    const ws = { id: randomUUID() };
+    const p = await runCli(["provision", ws.id, "--runtime", "crewai", "--tier", "1", "--yes", "--db", cache], env);
+    expect(p.code).toBe(0);
     sim.faults.set(
       "cp.status",
       { kind: "status", status: 503, body: `Bearer ${env.MOLECULE_CP_SHARED_SECRET}` },
@@ -115,7 +123,7 @@ describe("molecule-ops against the emulator", () => {
 
   it("a Stop 503 exits 2 with one line naming the workspace and status, and keeps the mapping", async () => {
     const cache = db();
-    const ws = sim.state.addWorkspace({ status: "offline" });
+    const ws = { id: randomUUID() };
     const p = await runCli(
       ["provision", ws.id, "--runtime", "hermes", "--tier", "3", "--yes", "--json", "--db", cache],
       env,
@@ -132,13 +140,15 @@ describe("molecule-ops against the emulator", () => {
 
   it("keeps each console read and shows the last one offline with --cached", async () => {
     const cache = db();
-    const ws = sim.state.addWorkspace({ status: "offline" });
-    await runCli(["provision", ws.id, "--runtime", "codex", "--tier", "1", "--yes", "--db", cache], env);
+    // The console is read by workspace id (SPEC §3): no instance need be on file.
+    const ws = sim.state.addWorkspace({ status: "online", runtime: "codex", tier: 1 });
     const none = await runCli(["console", ws.id, "--cached", "--db", cache], env);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no console of .* has been read yet/);
     const live = await runCli(["console", ws.id, "--json", "--db", cache], env);
+    expect(live.code).toBe(0);
     const read = JSON.parse(live.stdout);
+    expect(read.output).toContain("cloud-init");
     sim.faults.set("cp.console", { kind: "status", status: 503 }, { times: 1 });
     const failed = await runCli(["console", ws.id, "--db", cache], env);
     expect(failed.code).toBe(2);
@@ -151,6 +161,51 @@ describe("molecule-ops against the emulator", () => {
       output: read.output,
       fetched_at: read.fetched_at,
     });
+  });
+
+  it("without a CP secret the console is read through the tenant, by workspace id", async () => {
+    const ws = sim.state.addWorkspace({ status: "online", runtime: "crewai", tier: 2 });
+    const before = sim.state.requests().length;
+    const r = await runCli(["console", ws.id, "--json", "--db", db()], {
+      ...env,
+      MOLECULE_CP_SHARED_SECRET: "",
+      CP_ADMIN_API_TOKEN: "",
+    });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).output).toContain("cloud-init");
+    const sent = sim.state.requests().slice(before);
+    expect(sent.map((q) => [q.method, q.route, q.path])).toEqual([
+      ["GET", "tenant.console", `/workspaces/${ws.id}/console`],
+    ]);
+    expectNoSecrets(r.stdout + r.stderr);
+  });
+
+  it("provision warns when the tenant knows the workspace (asked when the cache does not say), and Starts anyway", async () => {
+    const ws = sim.state.addWorkspace({ status: "offline", runtime: "langgraph", tier: 2 });
+    const p = await runCli(
+      ["provision", ws.id, "--runtime", "langgraph", "--tier", "2", "--yes", "--json", "--db", db()],
+      env,
+    );
+    expect(p.code).toBe(0);
+    expect(p.stderr.trim().split("\n")).toEqual([
+      `molecule-ops: warning: the tenant knows ${ws.id} (status offline on the tenant): this Start boots a machine without the tenant's secrets, and the tenant keeps its own instance id; to bring it back, restart it (molecule-ops restart ${ws.id} --yes)`,
+    ]);
+    expect(JSON.parse(p.stdout)).toMatchObject({ workspace_id: ws.id, state: "pending" });
+  });
+
+  it("stop with no instance on file sends nothing and says how to learn the instance", async () => {
+    const ws = sim.state.addWorkspace({ status: "online" });
+    const before = sim.state.requests().length;
+    const r = await runCli(["stop", ws.id, "--yes", "--db", db()], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      `nothing to stop: no instance on file for ${ws.id} (the tenant API never says which instance a workspace runs on: import the tenant's server log (molecule-ops import-log FILE, or Timeline → Import in the app) to learn it)\n`,
+    );
+    const json = await runCli(["stop", ws.id, "--yes", "--json", "--db", db()], env);
+    expect(JSON.parse(json.stdout)).toEqual({ workspace_id: ws.id, instance_id: null, stopped: false });
+    expect(sim.state.requests().length).toBe(before);
+    expect(sim.state.instance(sim.state.instanceOf(ws.id) as string)?.state).toBe("running");
   });
 
   it("console failures and black holes end with exit 2 within --timeout", async () => {
@@ -219,10 +274,15 @@ describe("usage and configuration errors exit 1 with one clear line", () => {
 
 describe("molecule-ops sim", () => {
   it("prints the env as one JSON document, serves it, and stops cleanly on SIGTERM", async () => {
-    const child = spawn(process.execPath, [BIN, "sim", "--port", "0", "--workspaces", "3", "--json"], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const logFile = join(dir, "sim-server.log");
+    const child = spawn(
+      process.execPath,
+      [BIN, "sim", "--port", "0", "--workspaces", "3", "--log", logFile, "--json"],
+      {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     const firstLine = await new Promise<string>((resolve, reject) => {
       let buf = "";
       child.stdout.on("data", (c) => {
@@ -243,11 +303,23 @@ describe("molecule-ops sim", () => {
       ].sort(),
     );
     expect(doc.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(doc.log).toBe(logFile);
+    const cache = db();
+    // The env it printed reaches its tenant, and the log it writes is the tenant's server log.
+    const synced = await runCli(["sync", "--json", "--db", cache], doc.env);
+    expect(synced.code).toBe(0);
+    expect(JSON.parse(synced.stdout)).toMatchObject({ workspaces: 3, events_error: null });
+    const imported = await runCli(["import-log", doc.log, "--json", "--db", cache], {});
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout).events).toBeGreaterThan(0);
+    // Its spare workspace is one the tenant does not know: the CP Start needs no warning.
     const r = await runCli(
-      ["provision", doc.workspaces[0], "--runtime", "codex", "--tier", "1", "--yes", "--json", "--db", db()],
+      ["provision", doc.spare_workspace, "--runtime", "codex", "--tier", "1", "--yes", "--json", "--db", cache],
       doc.env,
     );
+    expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ workspace_id: doc.spare_workspace });
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);

@@ -9,10 +9,10 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Store } from "../core/store/store";
 import { simsPerTest } from "../sim/test-support";
-import { BIN, runCli } from "./run-cli.testkit";
+import { BIN, importServerLog, runCli } from "./run-cli.testkit";
 
 const sims = simsPerTest();
 let dir: string;
@@ -39,8 +39,13 @@ function killDuring(args: string[], env: Record<string, string>, when: RegExp | 
   });
 }
 
+/**
+ * integrity_check as the next opener of the cache sees it. Read-write: a kill in the middle of a
+ * write can leave a journal or WAL index that the next opener must recover first, which SQLite
+ * refuses on a read-only connection ("attempt to write a readonly database").
+ */
 function integrity(db: string): string {
-  const d = new Database(db, { readonly: true });
+  const d = new Database(db, { fileMustExist: true });
   try {
     return d.pragma("integrity_check", { simple: true }) as string;
   } finally {
@@ -70,37 +75,68 @@ describe("kill -9", () => {
   }, 120_000);
 
   it("during a restart shows it as interrupted at its last step, with no restart.done", async () => {
-    const sim = await sims({ workspaces: 0, timing: { pendingMs: 60_000, stoppingMs: 40, provisioningMs: 60_000 } });
+    const logFile = join(dir, "restart-server.log");
+    // The tenant's new machine stays pending for a minute: the restart is still being followed.
+    const sim = await sims({
+      workspaces: 0,
+      logFile,
+      timing: { pendingMs: 60_000, stoppingMs: 40, provisioningMs: 60_000 },
+    });
     const ws = sim.state.addWorkspace({ status: "online", runtime: "langgraph", tier: 2 });
+    const old = sim.state.instanceOf(ws.id) as string;
     const db = join(dir, "restart.db");
     const env = { ...sim.env, MOLECULE_OPS_DB: db };
     expect((await runCli(["sync"], env)).code).toBe(0);
-    // The new instance stays pending for a minute: killed while following it.
-    const out = await killDuring(["restart", ws.id, "--via", "cp", "--yes"], env, /status pending/);
-    expect(out).toContain("status pending");
+    // Via cp needs the instance on file: learnt from the tenant's server log.
+    await importServerLog(logFile, env);
+    // Killed while following the tenant's restart (the status step, not the accepted one's detail).
+    const out = await killDuring(["restart", ws.id, "--via", "cp", "--yes"], env, /Z {2}status provisioning/);
+    expect(out).toMatch(/Z {2}status provisioning/);
     expect(integrity(db)).toBe("ok");
     const store = Store.open(db);
     try {
       expect(store.restarts.latestFor(ws.id)).toMatchObject({
         state: "interrupted",
-        step: "status pending",
+        step: "status provisioning",
         via: "cp",
       });
       const events = [...store.timeline({ workspaceId: ws.id })]
         .filter((r) => r.source === "console")
         .map((r) => r.event);
+      // (restart.status is journalled just after its step is printed: the kill may come first.)
       expect(events).toEqual(
-        expect.arrayContaining(["restart.pre_stop", "provision.ec2_stopped", "provision.ec2_started"]),
+        expect.arrayContaining(["restart.pre_stop", "provision.ec2_stopped", "restart.requested"]),
       );
       expect(events).not.toContain("restart.done");
-      // The new mapping was recorded before the kill: Stop will act on the right instance.
-      expect(store.resolveInstanceId(ws.id)).toMatch(/^i-/);
-      expect(store.resolveInstanceId(ws.id)).not.toBe(ws.instance_id);
+      // Never a CP Start: the tenant boots the new machine and only its log says which.
+      expect(events).not.toContain("provision.ec2_started");
+      expect(sim.state.requests().filter((r) => r.route === "cp.provision")).toHaveLength(0);
+      // The stopped instance was closed before the kill: no Stop will act on it again.
+      expect(store.resolveInstanceId(ws.id)).toBeNull();
     } finally {
       store.close();
+    }
+    // The tenant goes on with its restart: its Stop leg, then a new machine.
+    const fresh = await vi.waitFor(
+      () => {
+        const id = sim.state.instanceOf(ws.id);
+        if (id === null || id === old) throw new Error("the tenant has not booted the new machine yet");
+        return id;
+      },
+      { timeout: 10_000, interval: 10 },
+    );
+    expect(fresh).toMatch(/^i-/);
+    // The newer log teaches the tenant's new instance.
+    await importServerLog(logFile, env);
+    const reopened = Store.open(db);
+    try {
+      expect(reopened.resolveInstanceId(ws.id)).toBe(fresh);
+    } finally {
+      reopened.close();
     }
     // The interrupted restart does not block the next one.
     const next = await runCli(["restart", ws.id, "--via", "tenant", "--yes", "--follow", "1"], env);
     expect(next.stderr).not.toMatch(/already being restarted/);
+    expect(next.stderr).toMatch(/not online after 1 s \(last status provisioning\)/);
   }, 60_000);
 });

@@ -28,3 +28,20 @@ export function runCli(args: string[], env: Record<string, string | undefined>):
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * Imports an emulated tenant's server log with the real CLI (`import-log FILE`), the way an
+ * operator learns which instance each workspace runs on: the tenant API never says (SPEC §3).
+ * The emulator writes its log once per event-loop turn, so one turn passes first. Extra
+ * arguments (e.g. `--db FILE`) are passed on; a failed import fails the test.
+ */
+export async function importServerLog(
+  logFile: string,
+  env: Record<string, string | undefined>,
+  extraArgs: string[] = [],
+): Promise<{ lines: number; events: number; bindings: number; [key: string]: unknown }> {
+  await new Promise((resolve) => setImmediate(resolve));
+  const r = await runCli(["import-log", logFile, "--json", ...extraArgs], env);
+  if (r.code !== 0) throw new Error(`import-log ${logFile} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sim, startSim } from "../sim";
-import { runCli } from "./run-cli.testkit";
+import { importServerLog, runCli } from "./run-cli.testkit";
 
 const TIMING = { pendingMs: 50, stoppingMs: 50, provisioningMs: 60_000 };
 /** Shared by both emulators, so the same env reaches either (the second one plays "later"). */
@@ -15,11 +15,14 @@ const SECRETS = {
 
 let sim: Sim;
 let dir: string;
+/** The tenant's own server log: the only place its instance ids are written (SPEC §3). */
+let logFile: string;
 let counter = 0;
 
 beforeAll(async () => {
-  sim = await startSim({ workspaces: 8, seed: 11, timing: TIMING, secrets: SECRETS });
   dir = mkdtempSync(join(tmpdir(), "cli-sync-"));
+  logFile = join(dir, "server.log");
+  sim = await startSim({ workspaces: 8, seed: 11, timing: TIMING, secrets: SECRETS, logFile });
 });
 afterAll(async () => {
   await sim.close();
@@ -58,14 +61,33 @@ describe("molecule-ops sync and workspaces", () => {
     expect(s.stderr).toBe("");
     expect(s.code).toBe(0);
     const report = JSON.parse(s.stdout);
-    expect(report).toMatchObject({ workspaces: 8, added: 8, gone: 0, skipped: 0, events_error: null });
+    // The tenant API has no instance ids: a sync learns none, and says how many are missing.
+    expect(report).toMatchObject({
+      workspaces: 8,
+      added: 8,
+      gone: 0,
+      skipped: 0,
+      without_instance: 8,
+      events_error: null,
+    });
+    expect(report).not.toHaveProperty("bindings_changed");
     expect(report.events_added).toBeGreaterThan(0);
     expect(report.as_of).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+    const truth = sim.state.workspaces();
+    const unbound = JSON.parse((await runCli(["workspaces", "--json", "--db", cache], {})).stdout) as Listed[];
+    expect(unbound.map((r) => r.id).sort()).toEqual(truth.map((t) => t.id).sort());
+    expect(unbound.every((r) => r.instance_id === null)).toBe(true);
+
+    // The operator's way to the instance ids: the tenant's server log.
+    const imported = await importServerLog(logFile, {}, ["--db", cache]);
+    const bound = truth.filter((t) => sim.state.instanceOf(t.id) !== null);
+    expect(bound.length).toBeGreaterThan(0);
+    expect(imported.bindings).toBeGreaterThanOrEqual(bound.length);
 
     const w = await runCli(["workspaces", "--json", "--db", cache], sim.env);
     expect(w.code).toBe(0);
     const listed = JSON.parse(w.stdout) as Listed[];
-    const truth = sim.state.workspaces();
     expect(listed.map((r) => r.id).sort()).toEqual(truth.map((t) => t.id).sort());
     for (const row of listed) {
       const t = truth.find((x) => x.id === row.id)!;
@@ -74,12 +96,13 @@ describe("molecule-ops sync and workspaces", () => {
         status: t.status,
         runtime: t.runtime,
         tier: t.tier,
-        instance_id: t.instance_id,
+        instance_id: sim.state.instanceOf(t.id),
         as_of: report.as_of,
         stale: false,
         gone: false,
       });
-      expect(row.extra).toMatchObject({ role: t.role, instance_id: t.instance_id });
+      expect(row.extra).toMatchObject({ role: t.role });
+      expect(row.extra).not.toHaveProperty("instance_id");
     }
     expect(listed.map((r) => r.status)).toContain("quarantined");
     const names = listed.map((r) => r.name);
@@ -96,15 +119,30 @@ describe("molecule-ops sync and workspaces", () => {
     expect(lines[0]).toMatch(/^NAME +ID +STATUS +RUNTIME +TIER +INSTANCE +AS OF$/);
     expect(lines).toHaveLength(1 + 8 + 1);
     const asOfSeconds = report.as_of.replace(/\.\d{3}Z$/, "Z");
-    const quarantined = listed.find((r) => r.status === "quarantined")!;
-    expect(lines.find((l) => l.includes(quarantined.id))).toMatch(
-      new RegExp(
-        `^${quarantined.name} +${quarantined.id} +quarantined +${quarantined.runtime} +${quarantined.tier} +- +${asOfSeconds} \\((just now|\\d+s ago)\\)$`,
-      ),
-    );
+    for (const row of listed) {
+      expect(lines.find((l) => l.includes(row.id))).toMatch(
+        new RegExp(
+          `^${row.name} +${row.id} +${row.status} +${row.runtime} +${row.tier} +${row.instance_id ?? "-"} +${asOfSeconds} \\((just now|\\d+s ago)\\)$`,
+        ),
+      );
+    }
     expect(lines.at(-1)).toMatch(/^8 workspaces; last sync \S+Z \((just now|\d+s ago)\)$/);
     expect(sim.state.requests().length).toBe(requestsBefore);
     for (const r of [s, w, offline, table]) expectNoSecrets(r.stdout + r.stderr);
+  });
+
+  it("sync says how many workspaces have no instance on file and how to learn them; an import makes it fewer", async () => {
+    const cache = db();
+    const first = await runCli(["sync", "--db", cache], sim.env);
+    expect(first.code).toBe(0);
+    const n = sim.state.workspaces().length;
+    expect(first.stdout).toContain(
+      `${n} of them have no instance on file (the tenant API never says which): import the tenant's server log (molecule-ops import-log FILE)`,
+    );
+    await importServerLog(logFile, {}, ["--db", cache]);
+    const without = sim.state.workspaces().filter((t) => sim.state.instanceOf(t.id) === null).length;
+    const again = await runCli(["sync", "--json", "--db", cache], sim.env);
+    expect(JSON.parse(again.stdout)).toMatchObject({ workspaces: n, without_instance: without });
   });
 
   it("filters by status, runtime and tier", async () => {
@@ -160,12 +198,23 @@ describe("molecule-ops sync and workspaces", () => {
     }
   });
 
-  it("provision right after a sync takes the runtime and tier from the cache", async () => {
+  it("provision right after a sync takes the runtime and tier from the cache, warning that the tenant knows it", async () => {
     const cache = db();
     const ws = sim.state.addWorkspace({ status: "offline", runtime: "gemini-cli", tier: 4 });
     await runCli(["sync", "--db", cache], sim.env);
+    const before = sim.state.requests().length;
     const p = await runCli(["provision", ws.id, "--yes", "--json", "--db", cache], sim.env);
-    expect(p.stderr).toBe("");
+    // SPEC §5: a CP Start for a workspace the tenant knows is a second machine without its
+    // secrets; the cache says the tenant knows it, so the warning needs no tenant request.
+    expect(p.stderr).toBe(
+      `molecule-ops: warning: the tenant knows ${ws.id} (status offline in the cache): this Start boots a machine without the tenant's secrets, and the tenant keeps its own instance id; to bring it back, restart it (molecule-ops restart ${ws.id} --yes)\n`,
+    );
+    expect(
+      sim.state
+        .requests()
+        .slice(before)
+        .map((q) => q.route),
+    ).toEqual(["cp.provision"]);
     expect(p.code).toBe(0);
     const started = JSON.parse(p.stdout);
     expect(sim.state.instance(started.instance_id)).toMatchObject({
@@ -196,7 +245,7 @@ describe("exit codes", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 
-  it("a tenant failure exits 2 with one safe line, and the cache keeps what it had", async () => {
+  it("a tenant failure exits 2 with one safe line (a wrong org id 1, a configuration error), and the cache keeps what it had", async () => {
     const cache = db();
     await runCli(["sync", "--db", cache], sim.env);
     sim.faults.set(
@@ -208,10 +257,15 @@ describe("exit codes", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe("molecule-ops: list workspaces: the tenant platform is unavailable (503)\n");
+    // The org guard answers another org's id with an empty 404: a configuration error (exit 1)
+    // naming both settings it can come from, never "not found".
     const wrongOrg = await runCli(["sync", "--json", "--db", cache], { ...sim.env, MOLECULE_ORG_ID: "org-other" });
-    expect(wrongOrg.code).toBe(2);
-    expect(JSON.parse(wrongOrg.stdout).error).toMatchObject({ code: "NotFound", status: 404 });
-    expect(wrongOrg.stderr).toMatch(/check MOLECULE_ORG_ID \(org-other\)\n$/);
+    expect(wrongOrg.code).toBe(1);
+    expect(JSON.parse(wrongOrg.stdout).error).toMatchObject({ code: "Config", status: 404 });
+    expect(wrongOrg.stderr.trim().split("\n")).toHaveLength(1);
+    expect(wrongOrg.stderr).toMatch(
+      /^molecule-ops: list workspaces: the tenant answered an empty 404: check MOLECULE_ORG_ID .*MOLECULE_TENANT_URL/,
+    );
     const refused = await runCli(["sync", "--db", cache], { ...sim.env, ADMIN_TOKEN: "not-the-token-123456" });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/refused ADMIN_TOKEN \(401\)/);

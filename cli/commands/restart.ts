@@ -2,7 +2,7 @@ import { OpsError } from "../../core/errors";
 import { RESTART_VIAS, RestartCoordinator, type RestartStep, type RestartVia } from "../../core/ops/restart";
 import { requireConfirmation, stringFlag, workspaceIdArg } from "../command-line";
 import type { CommandContext } from "../context";
-import { EXIT_OK, EXIT_UPSTREAM } from "../exit-codes";
+import { EXIT_OK, EXIT_UPSTREAM, exitCodeFor } from "../exit-codes";
 import { printJson, printLine, terminalSafe } from "../output";
 import { secondsFlag } from "../seconds-flag";
 import type { Command } from "./command";
@@ -64,7 +64,8 @@ export const restartCommand: Command = {
         return EXIT_OK;
       }
       process.stderr.write(`molecule-ops: restart ${outcome.outcome}: ${outcome.error ?? "unknown error"}\n`);
-      return EXIT_UPSTREAM;
+      // A configuration error (the org guard's empty 404) is exit 1 like everywhere else; the rest 2.
+      return outcome.error_code ? exitCodeFor(outcome.error_code) : EXIT_UPSTREAM;
     } finally {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { stripControlChars } from "../config/redact";
 import type { CpClient } from "../cp/cp-client";
-import { OpsError } from "../errors";
+import { OpsError, type OpsErrorCode } from "../errors";
 import type { Store } from "../store/store";
 import { bindingIsCurrent } from "../store/workspace-rows";
 import type { TenantClient } from "../tenant/tenant-client";
@@ -27,6 +27,11 @@ export interface RestartOutcome {
   /** The tenant's own words for a noop. */
   message: string | null;
   error: string | null;
+  /**
+   * The code of `error` (null without one), so a caller can tell a configuration error (the org
+   * guard's empty 404: check MOLECULE_ORG_ID and MOLECULE_TENANT_URL) from an upstream failure.
+   */
+  error_code?: OpsErrorCode | null;
   steps: RestartStep[];
 }
 
@@ -192,11 +197,11 @@ class RestartRun implements RestartHandle {
       const e = asOpsError(error);
       if (e.code === "Cancelled" && !this.committed) {
         this.journal("restart.cancelled", { via: this.via, step: this.lastStep });
-        return this.finish("cancelled", null, "cancelled before anything was sent", null);
+        return this.finish("cancelled", null, "cancelled before anything was sent", null, e.code);
       }
       const outcome = e.code === "Timeout" ? "timeout" : "failed";
       this.journal("restart.failed", { via: this.via, step: this.lastStep, error: e.message });
-      return this.finish(outcome, stopped, e.message, null);
+      return this.finish(outcome, stopped, e.message, null, e.code);
     }
   }
 
@@ -324,6 +329,7 @@ class RestartRun implements RestartHandle {
     stopped: string | null,
     error: string | null,
     message: string | null,
+    errorCode: OpsErrorCode | null = null,
   ): RestartOutcome {
     this.deps.store.restarts.finish(
       this.rowId,
@@ -339,6 +345,7 @@ class RestartRun implements RestartHandle {
       stopped_instance_id: stopped,
       message,
       error,
+      error_code: error === null ? null : errorCode,
       steps: [...this.steps],
     };
   }

@@ -186,13 +186,19 @@ export class WorkspaceRows {
     this.columnsOf = db.prepare<[string], Omit<Columns, "id">>(
       "SELECT name, status, runtime, tier, parent_id, extra FROM workspaces WHERE id = ?",
     );
+    // The list is true as of when it was asked for (@at): a status that a pushed event set for a
+    // later time (while the list was on its way) is newer than the list and is kept, as
+    // setStatusFromEvent keeps a newer sync's from an older event. SET sees the row as it was.
     this.upsert = db.prepare<Columns & { at: number }>(
       `INSERT INTO workspaces (id, name, status, runtime, tier, parent_id, extra, as_of, last_seen_at, status_source, status_at)
        VALUES (@id, @name, @status, @runtime, @tier, @parent_id, @extra, @at, @at, 'sync', @at)
        ON CONFLICT (id) DO UPDATE SET
-         name = excluded.name, status = excluded.status, runtime = excluded.runtime, tier = excluded.tier,
+         name = excluded.name, runtime = excluded.runtime, tier = excluded.tier,
          parent_id = excluded.parent_id, extra = excluded.extra, as_of = excluded.as_of,
-         last_seen_at = excluded.last_seen_at, status_source = 'sync', status_at = excluded.status_at`,
+         last_seen_at = excluded.last_seen_at,
+         status = CASE WHEN workspaces.status_at > excluded.status_at THEN workspaces.status ELSE excluded.status END,
+         status_source = CASE WHEN workspaces.status_at > excluded.status_at THEN workspaces.status_source ELSE 'sync' END,
+         status_at = CASE WHEN workspaces.status_at > excluded.status_at THEN workspaces.status_at ELSE excluded.status_at END`,
     );
     // A pushed event only moves the status forward in time: a late or replayed event never
     // overrides what a newer sync or event said.
