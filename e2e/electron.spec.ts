@@ -7,6 +7,7 @@ import { type ElectronApplication, _electron as electron, expect, type Page, tes
 import { buildElectronApp } from "../electron/build-app.mjs";
 import { APP_ORIGIN } from "../electron/security-policy";
 import { type Sim, startSim } from "../sim";
+import { clockEnv, testNow } from "./test-clock";
 
 /**
  * The desktop app itself, driven by Playwright's Electron support. It runs only where an
@@ -43,7 +44,8 @@ test.describe("desktop app", () => {
   test.beforeAll(async () => {
     test.setTimeout(120_000);
     const built = await buildElectronApp();
-    sim = await startSim();
+    // The test clock everywhere (test-clock.ts): the emulator, the main process, the page.
+    sim = await startSim({ startAt: testNow() });
     dataDir = mkdtempSync(join(tmpdir(), "molecule-ops-electron-e2e-"));
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
@@ -63,9 +65,13 @@ test.describe("desktop app", () => {
         MOLECULE_OPS_DB: join(dataDir, "cache.db"),
         XDG_CONFIG_HOME: join(dataDir, "config"),
         XDG_DATA_HOME: join(dataDir, "data"),
+        ...clockEnv(),
       },
     });
     page = await app.firstWindow();
+    // The window may have loaded before the clock could be installed: load it again on the clock.
+    await app.context().clock.install({ time: testNow() });
+    await page.reload();
   });
 
   test.afterAll(async () => {

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { test as base, expect, type Locator, type Page } from "@playwright/test";
 import { type OpsEnv, startOpsEnv } from "./ops-env";
+import { testNow } from "./test-clock";
 
 export { expect };
 
@@ -25,8 +26,14 @@ const DOC_SHOTS: ReadonlySet<string> = new Set([
 /**
  * ops: one emulator + browser host per worker (the suite runs in one worker), shared by the
  * tests that do not break it. app: a page opened at the host's URL with the table loaded.
+ * context: every page runs on the test clock (test-clock.ts), like the emulator and the host,
+ * installed before any page loads the app; it then runs in real time.
  */
 export const test = base.extend<{ app: Page }, { ops: OpsEnv }>({
+  context: async ({ context }, use) => {
+    await context.clock.install({ time: testNow() });
+    await use(context);
+  },
   ops: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies as a pattern
     async ({}, use) => {

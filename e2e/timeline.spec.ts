@@ -1,4 +1,7 @@
-import { readFile } from "node:fs/promises";
+import { appendFileSync, utimesSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Page } from "@playwright/test";
 import { parse } from "csv-parse/sync";
 import { expect, screenshot, test } from "./fixtures";
@@ -135,6 +138,39 @@ test.describe("timeline", () => {
     await page.getByRole("button", { name: "Reset" }).click();
     await page.getByRole("button", { name: "24 h" }).click();
     await expect(lanes).toBeVisible();
+    // The last 24 h on the page's clock hold the emulator's log and events (the same test clock).
+    await expect(lanes.locator(".lane").first()).toBeVisible();
     await screenshot(page, "timeline");
+  });
+
+  test("a log that changes after it was chosen: the import says so, and the app stays online", async ({
+    app: page,
+  }) => {
+    // A server log the tenant is still writing: Chromium refuses to upload a file whose timestamp
+    // changed after it was chosen (net::ERR_UPLOAD_FILE_CHANGED). The host is fine all along.
+    const dir = await mkdtemp(join(tmpdir(), "molecule-ops-e2e-log-"));
+    const file = join(dir, "platform.log");
+    await writeFile(file, LOG);
+    try {
+      await page.getByRole("navigation", { name: "Screens" }).getByRole("button", { name: "Timeline" }).click();
+      const importZone = page.getByRole("region", { name: "Import a log" });
+      const input = importZone.getByLabel("Log file to import");
+      // Hold the first change event (the choice), write to the file, then let the page have it.
+      await input.evaluate((el) =>
+        el.addEventListener("change", (e) => e.stopImmediatePropagation(), { capture: true, once: true }),
+      );
+      await input.setInputFiles(file);
+      appendFileSync(file, "2026/11/22 08:00:00 still writing\n");
+      const later = new Date(Date.now() + 60_000);
+      utimesSync(file, later, later);
+      await input.dispatchEvent("change");
+      await expect(importZone.getByRole("alert")).toContainText(
+        "Import failed: platform.log changed or could not be read after it was chosen",
+      );
+      await expect(page.getByRole("alert", { name: "Connection problem" })).toBeHidden();
+      await expect(page.getByRole("status", { name: "Live status: live" })).toBeVisible();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { expect, screenshot, selectWorkspace, test, workspaceGrid, workspaceRow } from "./fixtures";
+import { testNow } from "./test-clock";
 
 test.describe("workspaces", () => {
   test("lists every workspace with its status, runtime, tier, instance and as-of time, and filters", async ({
@@ -17,8 +18,12 @@ test.describe("workspaces", () => {
     await expect(cells.nth(1)).toHaveText("online");
     await expect(cells.nth(2)).toHaveText("autogen");
     await expect(cells.nth(3)).toHaveText("4");
-    await expect(cells.nth(4)).toHaveText(ops.sim.state.workspace(ops.known.delta.id)?.instance_id ?? "");
-    await expect(cells.nth(5)).toHaveText(/\d\d:\d\d:\d\d/);
+    // The instance the tenant's server log named (imported before the host started): its API never says.
+    const deltaInstance = ops.sim.state.instanceOf(ops.known.delta.id);
+    expect(deltaInstance).toMatch(/^i-[0-9a-f]{17}$/);
+    await expect(cells.nth(4)).toHaveText(deltaInstance ?? "");
+    // As of the host's last sync, today on the page's clock: a time without a date.
+    await expect(cells.nth(5)).toHaveText(/^\d\d:\d\d:\d\d$/);
     // A status the SPEC does not list is shown as itself, never as "offline".
     await expect(workspaceRow(page, "e2e-quarantined").getByRole("gridcell").nth(1)).toHaveText("quarantined");
     await screenshot(page, "workspaces");
@@ -26,8 +31,8 @@ test.describe("workspaces", () => {
     // Text: every word, anywhere in name, id or instance.
     const filter = page.getByRole("searchbox", { name: "Filter workspaces by text" });
     await filter.fill("e2e-");
-    await expect(grid).toHaveAttribute("aria-rowcount", "7");
-    await filter.fill(ops.known.bravo.instance_id ?? "none");
+    await expect(grid).toHaveAttribute("aria-rowcount", "8");
+    await filter.fill(ops.sim.state.instanceOf(ops.known.bravo.id) ?? "none");
     await expect(grid).toHaveAttribute("aria-rowcount", "2");
     await expect(grid.getByRole("row").nth(1).getByRole("gridcell").first()).toHaveText("e2e-bravo");
     await filter.fill("e2e-");
@@ -56,6 +61,16 @@ test.describe("workspaces", () => {
     await page.getByRole("button", { name: "Status" }).click();
     await expect(page.getByRole("columnheader", { name: "Status" })).toHaveAttribute("aria-sort", "ascending");
     await expect(grid.getByRole("row").nth(1).getByRole("gridcell").nth(1)).toHaveText(/failed|uncertain/);
+
+    // Liveness: the agent's heartbeats on the tenant's /ws feed, stamped by the tenant's clock (the test clock).
+    await selectWorkspace(page, "e2e-delta");
+    const lastHeartbeat = page
+      .getByRole("region", { name: "Workspace detail" })
+      .getByRole("region", { name: "Fields" })
+      .locator('dt:text-is("Last heartbeat") + dd');
+    await expect(lastHeartbeat).toHaveText(
+      new RegExp(`^${new Date(testNow()).toISOString().slice(0, 10)} \\d\\d:\\d\\d:\\d\\d$`),
+    );
   });
 
   test("a live status change arrives in place: scroll position and selection stay", async ({ app: page, ops }) => {
@@ -95,7 +110,7 @@ test.describe("workspaces", () => {
     await expect(palette).toBeVisible();
     const query = page.getByRole("combobox", { name: "Jump to a workspace or action" });
     await query.fill("e2e");
-    await expect(palette.getByRole("option")).toHaveCount(6);
+    await expect(palette.getByRole("option")).toHaveCount(7);
     await screenshot(page, "command-palette");
     await query.fill("e2e-delta");
     await expect(palette.getByRole("option").first()).toContainText("e2e-delta");

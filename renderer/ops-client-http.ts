@@ -34,7 +34,11 @@ const ENDLESS: ReadonlySet<string> = new Set(["live"]);
 export function createHttpClient(token: string | null, base = ""): UiOpsClient {
   const link = new HostLink();
 
-  async function call(path: string, init: RequestInit): Promise<Response> {
+  /**
+   * `sent` explains a request that failed before any answer when the host is not to blame (the
+   * body could not be read); null means the host is unreachable.
+   */
+  async function call(path: string, init: RequestInit, sent?: () => Promise<OpsClientError | null>): Promise<Response> {
     const headers = new Headers(init.headers);
     if (token) headers.set(TOKEN_HEADER, token);
     let res: Response;
@@ -42,6 +46,8 @@ export function createHttpClient(token: string | null, base = ""): UiOpsClient {
       res = await fetch(`${base}${path}`, { ...init, headers, cache: "no-store", credentials: "omit" });
     } catch (error) {
       if ((error as Error).name === "AbortError") throw error;
+      const local = sent ? await sent() : null;
+      if (local) throw local;
       link.set(false, UNREACHABLE);
       throw new OpsClientError("HostUnreachable", UNREACHABLE);
     }
@@ -154,14 +160,35 @@ export function createHttpClient(token: string | null, base = ""): UiOpsClient {
     },
 
     async importLog(file: Blob & { name: string }): Promise<ImportReportView> {
-      const res = await call(`/api/import?name=${encodeURIComponent(file.name)}`, {
-        method: "POST",
-        headers: { "content-type": "application/octet-stream" },
-        body: file,
-      });
+      const res = await call(
+        `/api/import?name=${encodeURIComponent(file.name)}`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/octet-stream" },
+          body: file,
+        },
+        // The browser refuses to upload a file that changed after it was chosen (a server log the
+        // tenant is still writing: net::ERR_UPLOAD_FILE_CHANGED) or that can no longer be read.
+        // That is no reason to call the host unreachable and the whole app offline.
+        async () => ((await unreadable(file)) ? new OpsClientError("Input", unreadableMessage(file.name)) : null),
+      );
       return (await answerOf(res)) as ImportReportView;
     },
   };
+}
+
+/** Whether the chosen file can no longer be read as chosen (changed, moved or deleted since). */
+async function unreadable(file: Blob): Promise<boolean> {
+  try {
+    await file.slice(0, 1).arrayBuffer();
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function unreadableMessage(name: string): string {
+  return `${name} changed or could not be read after it was chosen (a log still being written?): choose it again, or import a copy`;
 }
 
 type Message = { item: unknown } | { error: ApiError };

@@ -39,7 +39,9 @@ export function DetailActions({ workspace, crash }: { workspace: WorkspaceView; 
             ? "Ask the control plane whether the instance on file is running"
             : workspace.instanceId
               ? "The instance on file may have been replaced by the tenant's last re-provisioning: import its newer server log"
-              : "No instance on file: import the tenant's server log (Timeline → Import) to learn it"
+              : workspace.runtime === "external"
+                ? "No instance: an external workspace is run by its operator, and the platform never gives it one"
+                : "No instance on file: import the tenant's server log (Timeline → Import) to learn it"
         }
         onClick={() => check.mutate()}
       >

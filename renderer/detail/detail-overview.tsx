@@ -47,7 +47,13 @@ export function DetailOverview({ detail }: { detail: WorkspaceDetail }) {
           <dt>Instance</dt>
           <dd data-testid="detail-instance">
             <span className="mono">{w.instanceId ?? "none on file"}</span>
-            {!w.instanceId && (
+            {!w.instanceId && w.runtime === "external" && (
+              <div className="muted" data-testid="instance-hint">
+                An external workspace is run by its operator: the platform never gives it an instance, so none will be
+                on file. Its status and events come from the tenant; a restart is the operator's to do.
+              </div>
+            )}
+            {!w.instanceId && w.runtime !== "external" && (
               <div className="muted" data-testid="instance-hint">
                 The tenant API never says which instance a workspace runs on: import the tenant's server log (Timeline →
                 Import) to learn it. Status, console, events and restart work without it.

@@ -42,6 +42,8 @@ function stepOf(event: string, f: Record<string, unknown>): string | null {
 
 function detailOf(event: string, f: Record<string, unknown>): string | null {
   if (typeof f.error === "string") return f.error;
+  // The tenant's own words for a noop (an external workspace): the trail shows them.
+  if (event === "restart.noop" && typeof f.message === "string") return f.message;
   if (typeof f.instance_id === "string") return `instance ${f.instance_id}`;
   if (event === "restart.pre_stop" && typeof f.backend === "string") return `backend ${f.backend}`;
   return null;

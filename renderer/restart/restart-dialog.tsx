@@ -100,6 +100,9 @@ export function RestartDialog({ workspace, onClose }: { workspace: WorkspaceView
 /** Why restart via cp cannot be chosen for this workspace, or null when it can. */
 function cpRestartBlocked(w: WorkspaceView, hasCp: boolean): string | null {
   if (!hasCp) return "This profile has no control plane.";
+  if (!w.instanceId && w.runtime === "external") {
+    return "No instance on file: an external workspace is run by its operator, and the platform never gives it one.";
+  }
   if (!w.instanceId) {
     return "No instance on file: the tenant API never says which instance a workspace runs on. Import the tenant's server log (Timeline → Import) to learn it.";
   }

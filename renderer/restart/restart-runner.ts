@@ -154,12 +154,15 @@ async function pollOnce(client: UiOpsClient, queryClient: QueryClient, id: strin
       steps.filter((s) => !["failed", "done", "cancelled"].includes(s.step)),
     ),
   }));
+  // What the outcome would have said, from its steps: the tenant's words for a noop, the instance
+  // a cp restart Stopped first.
+  const stopped = /^instance (\S+)$/.exec(steps.find((s) => s.step === "stopped")?.detail ?? "")?.[1] ?? null;
   finish(queryClient, id, {
     workspace_id: id,
     via: (view.via === "tenant" ? "tenant" : "cp") as RestartVia,
     outcome,
-    stopped_instance_id: null,
-    message: null,
+    stopped_instance_id: outcome === "done" ? stopped : null,
+    message: outcome === "noop" ? (steps.find((s) => s.step === "noop")?.detail ?? null) : null,
     error: view.error,
     steps: [],
     lastStep: view.step,
@@ -177,21 +180,25 @@ function finish(queryClient: QueryClient, id: string, outcome: RestartOutcome & 
     const lastHost = [...hostSteps].reverse().find((s) => s.origin === "host");
     const ok = outcome.outcome === "done" || outcome.outcome === "noop";
     const failedStep = ok ? null : (outcome.lastStep ?? lastHost?.step ?? null);
+    // The host reports a noop as a step of its own already: one line of it is enough.
+    const reported = lastHost?.step === outcome.outcome;
     return {
       phase: outcome.outcome,
       error: outcome.error,
       failedStep,
       stoppedInstanceId: outcome.stopped_instance_id,
       message: outcome.message,
-      steps: [
-        ...hostSteps,
-        {
-          step: outcome.outcome,
-          at,
-          detail: outcome.error ?? outcome.message,
-          origin: "page",
-        },
-      ],
+      steps: reported
+        ? hostSteps
+        : [
+            ...hostSteps,
+            {
+              step: outcome.outcome,
+              at,
+              detail: outcome.error ?? outcome.message,
+              origin: "page",
+            },
+          ],
     };
   });
   void queryClient.invalidateQueries({ queryKey: keys.workspaces });

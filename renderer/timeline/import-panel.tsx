@@ -20,6 +20,8 @@ export function ImportPanel() {
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: ["timeline"] });
       void queryClient.invalidateQueries({ queryKey: keys.workspaces });
+      // A server log teaches instance ids: every workspace's detail (instance, history) may change.
+      void queryClient.invalidateQueries({ queryKey: keys.details });
     },
   });
   const take = (files: FileList | null | undefined) => {
