@@ -82,7 +82,10 @@ export async function diagnose(o: DoctorOptions): Promise<DoctorReport> {
   let tenantOk = true;
   try {
     await syncTenant(o.store, o.tenant);
-  } catch {
+  } catch (error) {
+    // A wrong org id or tenant URL (the org guard's empty 404) is the person's to fix, not an
+    // outage to diagnose around: saying "unreachable" would send them looking at the network.
+    if (error instanceof OpsError && error.code === "Config") throw error;
     tenantOk = false;
   }
   const rows = o.store.workspaces.list();
