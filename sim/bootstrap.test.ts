@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { EMPTY_ERROR, TAIL_CAP_BYTES } from "./bootstrap-report";
 import type { Sim, TenantWorkspace } from "./index";
-import { call, START, simsAtStart, tenantHeaders } from "./test-support";
+import { call, START, STILL, simsAtStart, tenantHeaders } from "./test-support";
 
-const sim = simsAtStart();
+const simAt = simsAtStart();
+/** The tests read the latest event: no seeded boot may record one meanwhile (on a loaded machine FAST ones did). */
+const sim: typeof simAt = (options = {}) => simAt({ ...options, timing: { ...STILL, ...options.timing } });
 const report = (s: Sim, id: string, init: { body?: unknown; rawBody?: string }) =>
   call(s, "POST", `/admin/workspaces/${id}/bootstrap-failed`, { headers: tenantHeaders(s), ...init });
 const UNKNOWN = "00000000-0000-4000-8000-000000000000";

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { SimClock } from "./clock";
 import type { Sim, SimEvent } from "./index";
-import { adminHeaders, call, START, simsAtStart, tenantHeaders } from "./test-support";
+import { adminHeaders, call, PATIENT, START, simsAtStart, tenantHeaders } from "./test-support";
 
 const sim = simsAtStart();
 
@@ -41,7 +41,7 @@ describe("the sim's clock (startAt)", () => {
       const out = (await call(s, "GET", `/cp/admin/workspaces/${added.id}/console`, { headers: adminHeaders(s) })).json
         .output;
       expect(out).toContain("Thu, 03 Dec 2026 07:45:");
-    });
+    }, PATIENT);
   });
 
   it("makes the seeded history exact for a seed and a start: the same bytes twice, shifted by another start", async () => {

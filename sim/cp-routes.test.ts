@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { CRASH_MARKER } from "./boot-console";
 import type { Sim } from "./index";
-import { adminHeaders, call, FAST, provisionBody, provisionHeaders, simsAtStart } from "./test-support";
+import { adminHeaders, call, PATIENT, provisionBody, provisionHeaders, simsAtStart } from "./test-support";
 
 const sim = simsAtStart();
 
@@ -20,7 +20,8 @@ async function stateOf(s: Sim, workspaceId: string, instanceId: string) {
 
 describe("POST /cp/workspaces/provision", () => {
   it("answers exactly 201 with a pending instance that turns running after pendingMs", async () => {
-    const s = await sim();
+    // Pending for the whole test: the answer and the status check after it both see it.
+    const s = await sim({ timing: { pendingMs: 60_000 } });
     const res = await provision(s, "ws-a");
     expect(res.status).toBe(201);
     expect(res.json).toEqual({
@@ -32,10 +33,14 @@ describe("POST /cp/workspaces/provision", () => {
     expect(res.json.private_ip).toMatch(/^10\.0\.\d+\.\d+$/);
     const id = res.json.instance_id as string;
     expect((await stateOf(s, "ws-a", id)).json).toEqual({ state: "pending" });
-    await vi.waitFor(async () => expect((await stateOf(s, "ws-a", id)).json).toEqual({ state: "running" }), {
-      timeout: 2000,
-    });
-    expect(s.state.instance(id)).toMatchObject({
+    // The transition, on a sim whose pendingMs (FAST) ends within the test.
+    const f = await sim();
+    const running = (await provision(f, "ws-a")).json.instance_id as string;
+    await vi.waitFor(
+      async () => expect((await stateOf(f, "ws-a", running)).json).toEqual({ state: "running" }),
+      PATIENT,
+    );
+    expect(f.state.instance(running)).toMatchObject({
       workspace_id: "ws-a",
       state: "running",
       runtime: "langgraph",
@@ -80,18 +85,26 @@ describe("POST /cp/workspaces/provision", () => {
 
 describe("DELETE /cp/workspaces/{id} and GET .../status", () => {
   it("stops: stopping, then terminated after stoppingMs; deleting again is idempotent", async () => {
-    const s = await sim();
+    // Stopping for the whole test: the answer and the status check after it both see it.
+    const s = await sim({ timing: { stoppingMs: 60_000 } });
     const id = (await provision(s, "ws-d")).json.instance_id as string;
     const del = await call(s, "DELETE", `/cp/workspaces/ws-d?instance_id=${id}`, { headers: provisionHeaders(s) });
     expect(del).toMatchObject({ status: 200, json: { state: "stopping" } });
     expect((await stateOf(s, "ws-d", id)).json).toEqual({ state: "stopping" });
-    await vi.waitFor(async () => expect((await stateOf(s, "ws-d", id)).json).toEqual({ state: "terminated" }), {
-      timeout: 2000,
-    });
-    const again = await call(s, "DELETE", `/cp/workspaces/ws-d?instance_id=${id}`, { headers: provisionHeaders(s) });
+    // The rest on a sim whose stoppingMs (FAST) ends within the test.
+    const f = await sim();
+    const stopped = (await provision(f, "ws-d")).json.instance_id as string;
+    const stop = () =>
+      call(f, "DELETE", `/cp/workspaces/ws-d?instance_id=${stopped}`, { headers: provisionHeaders(f) });
+    expect(await stop()).toMatchObject({ status: 200, json: { state: "stopping" } });
+    await vi.waitFor(
+      async () => expect((await stateOf(f, "ws-d", stopped)).json).toEqual({ state: "terminated" }),
+      PATIENT,
+    );
+    const again = await stop();
     expect(again).toMatchObject({ status: 200, json: { state: "terminated" } });
     // A terminated instance is no longer live: the workspace can be provisioned again.
-    expect((await provision(s, "ws-d")).status).toBe(201);
+    expect((await provision(f, "ws-d")).status).toBe(201);
   });
 
   it("answers 400 InvalidInstanceID.Malformed when the workspace UUID is sent as instance_id (the seed's Stop incident)", async () => {
@@ -122,11 +135,11 @@ describe("DELETE /cp/workspaces/{id} and GET .../status", () => {
     const id = (await provision(s, ws.id)).json.instance_id as string;
     // The agent registers with the tenant; the tenant never made this Start, so its database
     // keeps no instance id for it (SPEC §5: the second-machine hazard).
-    await vi.waitFor(() => expect(s.state.workspace(ws.id)?.status).toBe("online"), { timeout: 2000 });
+    await vi.waitFor(() => expect(s.state.workspace(ws.id)?.status).toBe("online"), PATIENT);
     expect(s.state.workspace(ws.id)?.url).toBe(`http://${s.state.instance(id)?.private_ip}:8000`);
     expect(s.state.instanceOf(ws.id)).toBeNull();
     await call(s, "DELETE", `/cp/workspaces/${ws.id}?instance_id=${id}`, { headers: provisionHeaders(s) });
-    await vi.waitFor(() => expect(s.state.workspace(ws.id)?.status).toBe("offline"), { timeout: 2000 });
+    await vi.waitFor(() => expect(s.state.workspace(ws.id)?.status).toBe("offline"), PATIENT);
   });
 });
 
@@ -137,16 +150,28 @@ describe("GET /cp/admin/workspaces/{id}/console", () => {
     expect(res.status).toBe(404);
   });
 
-  it("grows with time since the instance started and ends with the agent ready", async () => {
-    const s = await sim({ crashRatio: 0, timing: { ...FAST, provisioningMs: 400 } });
-    await provision(s, "ws-f", { runtime: "crewai" });
-    const read = async () =>
+  it("grows with time since the instance started and ends with the agent ready", { timeout: 60_000 }, async () => {
+    const read = async (s: Sim) =>
       (await call(s, "GET", "/cp/admin/workspaces/ws-f/console", { headers: adminHeaders(s) })).json.output as string;
-    const early = await read();
+    // The first read must come before 90% of the boot (the ready line). One request can take
+    // longer than a short boot on a loaded machine: a boot that was over by then is tried again,
+    // longer, so an idle run stays fast and a loaded one still reads the console early.
+    let s = await sim({ crashRatio: 0, timing: { provisioningMs: 400 } });
+    await provision(s, "ws-f", { runtime: "crewai" });
+    let early = await read(s);
+    for (const provisioningMs of [4_000, 20_000]) {
+      if (!early.includes("Workspace agent ready")) break;
+      s = await sim({ crashRatio: 0, timing: { provisioningMs } });
+      await provision(s, "ws-f", { runtime: "crewai" });
+      early = await read(s);
+    }
     expect(early).toContain("Linux version");
     expect(early).not.toContain("Workspace agent ready");
-    await vi.waitFor(async () => expect(await read()).toContain("Workspace agent ready"), { timeout: 3000 });
-    const late = await read();
+    await vi.waitFor(async () => expect(await read(s)).toContain("Workspace agent ready"), {
+      ...PATIENT,
+      timeout: 40_000,
+    });
+    const late = await read(s);
     expect(late.length).toBeGreaterThan(early.length);
     expect(late.startsWith(early)).toBe(true);
     expect(late).toContain("Starting crewai runtime");
@@ -162,7 +187,7 @@ describe("GET /cp/admin/workspaces/{id}/console", () => {
     expect(s.state.instance(id)?.crash).toBe(true);
     const read = async () =>
       (await call(s, "GET", "/cp/admin/workspaces/ws-g/console", { headers: adminHeaders(s) })).json.output as string;
-    await vi.waitFor(async () => expect(await read()).toContain(CRASH_MARKER), { timeout: 2000 });
+    await vi.waitFor(async () => expect(await read()).toContain(CRASH_MARKER), PATIENT);
     const lines = (await read()).trimEnd().split("\r\n");
     const marker = lines.indexOf(CRASH_MARKER);
     expect(marker).toBeGreaterThan(0);

@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Sim, SimEvent, TenantWorkspace } from "./index";
-import { call, START, simsAtStart, tenantHeaders } from "./test-support";
+import { call, START, STILL, simsAtStart, tenantHeaders } from "./test-support";
 
-const sim = simsAtStart();
+const simAt = simsAtStart();
+/**
+ * The tests compare answers with state read moments apart, and read the latest event: no seeded
+ * boot may record one in between (on a loaded machine FAST ones did), so nothing moves.
+ */
+const sim: typeof simAt = (options = {}) => simAt({ ...options, timing: { ...STILL, ...options.timing } });
 const get = (s: Sim, path: string) => call(s, "GET", path, { headers: tenantHeaders(s) });
 const PG_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{0,5}[1-9])?Z$/;
 const EVENT_KEYS = ["created_at", "event_type", "id", "payload", "workspace_id"];

@@ -1,9 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
-import type { Sim } from "./index";
+import type { Sim, SimOptions } from "./index";
 import {
   adminHeaders,
   call,
   orgHeaders,
+  PATIENT,
   provisionBody,
   provisionHeaders,
   simsAtStart,
@@ -11,7 +12,7 @@ import {
 } from "./test-support";
 
 const simFor = simsAtStart();
-const sim = () => simFor({ crashRatio: 0 });
+const sim = (options: SimOptions = {}) => simFor({ crashRatio: 0, ...options });
 
 /** A running instance and the status URL the seed's IsRunning would call. */
 async function running(s: Sim): Promise<{ id: string; path: string }> {
@@ -73,7 +74,7 @@ describe("fault kinds", () => {
     const request = call(s, "GET", path, { headers: provisionHeaders(s), signal: AbortSignal.timeout(250) });
     await expect(request).rejects.toMatchObject({ name: "TimeoutError" });
     const parked = fetch(`${s.url}${path}`, { headers: provisionHeaders(s) }).catch((error: unknown) => error);
-    await vi.waitFor(() => expect(s.state.requests().filter((r) => r.route === "cp.status")).toHaveLength(2));
+    await vi.waitFor(() => expect(s.state.requests().filter((r) => r.route === "cp.status")).toHaveLength(2), PATIENT);
     const closing = Date.now();
     await s.close();
     expect(Date.now() - closing).toBeLessThan(1000);
@@ -98,7 +99,7 @@ describe("fault kinds", () => {
     while (received < 256 * 1024) received += (await reader.read()).value?.length ?? 0;
     controller.abort();
     const record = () => s.state.requests().find((r) => r.route === "cp.console");
-    await vi.waitFor(() => expect(record()?.done).toBe(true));
+    await vi.waitFor(() => expect(record()?.done).toBe(true), PATIENT);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const written = record()?.bytes ?? 0;
     expect(written).toBeGreaterThanOrEqual(received);
@@ -124,7 +125,8 @@ describe("fault kinds", () => {
   });
 
   it("malformed: 200 with a truncated prefix of the real answer", async () => {
-    const s = await sim();
+    // The instance stays pending, so the real answer is known (a FAST one may be running by then).
+    const s = await sim({ timing: { pendingMs: 60_000 } });
     const { path } = await running(s);
     s.faults.set("cp.status", { kind: "malformed" });
     const res = await call(s, "GET", path, { headers: provisionHeaders(s) });
@@ -187,8 +189,9 @@ describe("fault kinds", () => {
     const started = Date.now();
     await expect(call(s, "GET", path, { headers: provisionHeaders(s) })).rejects.toThrow();
     expect(Date.now() - started).toBeGreaterThanOrEqual(70);
-    await vi.waitFor(() =>
-      expect(s.state.requests().find((r) => r.route === "cp.status")).toMatchObject({ status: 0, done: true }),
+    await vi.waitFor(
+      () => expect(s.state.requests().find((r) => r.route === "cp.status")).toMatchObject({ status: 0, done: true }),
+      PATIENT,
     );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Sim, SimEvent } from "./index";
-import { FAST, simsAtStart } from "./test-support";
+import { FAST, PATIENT, simsAtStart } from "./test-support";
 
 const sim = simsAtStart();
 
@@ -27,7 +27,7 @@ describe("flap (a workspace whose health wobbles)", () => {
     const id = onlineId(s);
     const seen = recordEvents(s, id);
     const stop = s.state.flap(id, 20);
-    await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(4));
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(4), PATIENT);
     stop();
     const flips = seen.length;
     expect(seen.slice(0, 4).map((e) => e.event_type)).toEqual([
@@ -50,7 +50,7 @@ describe("flap (a workspace whose health wobbles)", () => {
     await pause(80);
     expect(seen).toEqual([]);
     s.state.setWorkspaceStatus(id, "online");
-    await vi.waitFor(() => expect(seen.map((e) => e.event_type)).toContain("WORKSPACE_DEGRADED"));
+    await vi.waitFor(() => expect(seen.map((e) => e.event_type)).toContain("WORKSPACE_DEGRADED"), PATIENT);
   });
 
   it("refuses an unknown workspace and a non-positive interval", async () => {
@@ -71,7 +71,7 @@ describe("flap (a workspace whose health wobbles)", () => {
     // Only flapping degrades a workspace here (seeded provisioning ones also boot meanwhile).
     const degraded = () =>
       new Set(seen.filter((e) => e.event_type === "WORKSPACE_DEGRADED").map((e) => e.workspace_id));
-    await vi.waitFor(() => expect(degraded().size).toBe(2));
+    await vi.waitFor(() => expect(degraded().size).toBe(2), PATIENT);
     const flapping = degraded();
     for (const id of flapping) expect(online.has(id as string)).toBe(true);
     await pause(60);

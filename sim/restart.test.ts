@@ -4,7 +4,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Sim, TenantWorkspace } from "./index";
-import { adminHeaders, call, provisionHeaders, START, simsAtStart, tenantHeaders } from "./test-support";
+import {
+  adminHeaders,
+  call,
+  PATIENT,
+  provisionHeaders,
+  START,
+  STILL,
+  simsAtStart,
+  tenantHeaders,
+} from "./test-support";
 
 const sim = simsAtStart();
 const restart = (s: Sim, id: string, body?: unknown, query = "") =>
@@ -39,7 +48,9 @@ function hosted(s: Sim, status: string): TenantWorkspace {
 describe("POST /workspaces/:id/restart (handlers/workspace_restart.go)", () => {
   it("answers 200 {status: provisioning, config_dir, reset_session}, then stops the old machine and boots a new one", async () => {
     const log = await logFile();
-    const s = await sim({ crashRatio: 0, logFile: log });
+    // No boot finishes here (neither the seeded one nor the restart's): the state after the
+    // answer, the latest event and the log are the restart's alone.
+    const s = await sim({ crashRatio: 0, logFile: log, timing: { provisioningMs: 600_000 } });
     const ws = hosted(s, "online");
     const old = s.state.instanceOf(ws.id) as string;
     const before = lineCount(log);
@@ -52,13 +63,11 @@ describe("POST /workspaces/:id/restart (handlers/workspace_restart.go)", () => {
       workspace_id: ws.id,
       payload: { name: ws.name, tier: ws.tier, runtime: ws.runtime },
     });
-    await vi.waitFor(() => expect(s.state.instanceOf(ws.id)).not.toBe(old));
+    await vi.waitFor(() => expect(s.state.instanceOf(ws.id)).not.toBe(old), PATIENT);
     const fresh = s.state.instanceOf(ws.id) as string;
     expect(fresh).toMatch(/^i-[0-9a-f]{17}$/);
     expect(["stopping", "terminated"]).toContain(s.state.instance(old)?.state);
-    await vi.waitFor(() => expect(s.state.workspace(ws.id)?.status).toBe("online"), { timeout: 3000 });
-    expect(s.state.workspace(ws.id)?.url).toBe(`http://${s.state.instance(fresh)?.private_ip}:8000`);
-    await vi.waitFor(() => expect(records(log, before).length).toBeGreaterThanOrEqual(2));
+    await vi.waitFor(() => expect(records(log, before).length).toBeGreaterThanOrEqual(2), PATIENT);
     // RestartWorkspaceAutoOpts: the Stop leg, then provisionWorkspaceCP. No restart.pre_stop (that is
     // the auto-restart cycle's) and no provision.start (the manual path does not log one).
     expect(records(log, before)).toEqual([
@@ -66,6 +75,16 @@ describe("POST /workspaces/:id/restart (handlers/workspace_restart.go)", () => {
       `provision.ec2_started {"instance_id":"${fresh}","runtime":"${ws.runtime}","state":"pending","tier":${ws.tier},"workspace_id":"${ws.id}"}`,
     ]);
     expect(readFileSync(log, "utf8")).toContain(`CP provisioner: workspace ${ws.id} → EC2 instance ${fresh} (pending)`);
+
+    // The new machine boots and its agent registers, on a sim whose boots (FAST) end within the test.
+    const f = await sim({ crashRatio: 0 });
+    const booted = hosted(f, "online");
+    const before2 = f.state.instanceOf(booted.id);
+    expect((await restart(f, booted.id)).status).toBe(200);
+    await vi.waitFor(() => expect(f.state.workspace(booted.id)?.status).toBe("online"), PATIENT);
+    const next = f.state.instanceOf(booted.id) as string;
+    expect(next).not.toBe(before2);
+    expect(f.state.workspace(booted.id)?.url).toBe(`http://${f.state.instance(next)?.private_ip}:8000`);
   });
 
   it("accepts a second restart while provisioning (no coalescing 409), each with its own Stop and Start", async () => {
@@ -82,10 +101,11 @@ describe("POST /workspaces/:id/restart (handlers/workspace_restart.go)", () => {
           e.workspace_id === ws.id && e.event_type === "WORKSPACE_PROVISIONING" && Date.parse(e.created_at) >= START,
       );
     expect(provisioning).toHaveLength(2);
-    await vi.waitFor(() =>
-      expect(s.state.instances().filter((i) => i.workspace_id === ws.id).length).toBeGreaterThanOrEqual(3),
+    await vi.waitFor(
+      () => expect(s.state.instances().filter((i) => i.workspace_id === ws.id).length).toBeGreaterThanOrEqual(3),
+      PATIENT,
     );
-    await vi.waitFor(() => expect(s.state.workspace(ws.id)?.status).toBe("online"), { timeout: 3000 });
+    await vi.waitFor(() => expect(s.state.workspace(ws.id)?.status).toBe("online"), PATIENT);
   });
 
   it("names the template source in config_dir and echoes reset (body or ?reset=true)", async () => {
@@ -121,7 +141,8 @@ describe("POST /workspaces/:id/restart (handlers/workspace_restart.go)", () => {
   });
 
   it("answers 200 noop for an external workspace and leaves it alone", async () => {
-    const s = await sim();
+    // Nothing else records an event meanwhile (the seeded boot would, on a loaded machine).
+    const s = await sim({ timing: STILL });
     for (const ws of s.state.workspaces().filter((w) => w.runtime === "external")) {
       const events = s.state.events().length;
       const res = await restart(s, ws.id);
@@ -151,7 +172,7 @@ describe("POST /workspaces/:id/restart (handlers/workspace_restart.go)", () => {
     const s = await sim({ crashRatio: 1 });
     const ws = s.state.addWorkspace({ status: "offline" });
     await restart(s, ws.id);
-    await vi.waitFor(() => expect(s.state.workspace(ws.id)?.status).toBe("failed"), { timeout: 3000 });
+    await vi.waitFor(() => expect(s.state.workspace(ws.id)?.status).toBe("failed"), PATIENT);
     const failed = s.state.events().find((e) => e.workspace_id === ws.id);
     expect(failed).toMatchObject({
       event_type: "WORKSPACE_PROVISION_FAILED",
@@ -171,8 +192,13 @@ describe("POST /workspaces/:id/restart (handlers/workspace_restart.go)", () => {
     expect(s.state.instanceOf(ws.id)).toBe(ws.id);
     const before = lineCount(log);
     await restart(s, ws.id);
-    await vi.waitFor(() => expect(s.state.instanceOf(ws.id)).toMatch(/^i-/), { timeout: 3000 });
-    const text = readFileSync(log, "utf8").split("\n").slice(before).join("\n");
+    await vi.waitFor(() => expect(s.state.instanceOf(ws.id)).toMatch(/^i-/), PATIENT);
+    // The log is flushed once per event-loop turn: it can trail the state by one.
+    const text = await vi.waitFor(() => {
+      const added = readFileSync(log, "utf8").split("\n").slice(before).join("\n");
+      expect(added).toContain("LEAK-SUSPECT cpProv.Stop");
+      return added;
+    }, PATIENT);
     expect(text).toContain(
       `LEAK-SUSPECT cpProv.Stop workspace_id=${ws.id} source=RestartWorkspaceAuto attempts=3 last_err="cp provisioner: stop ${ws.id}: unexpected 400: {\\"error\\":\\"InvalidInstanceID.Malformed: ${ws.id} is malformed\\"}"`,
     );
@@ -191,8 +217,8 @@ describe("the auto-restart cycle (autoRestart: the platform's offline handler)",
     const before = lineCount(log);
     // Someone else (the console) stops its machine through the CP.
     await call(s, "DELETE", `/cp/workspaces/${ws.id}?instance_id=${old}`, { headers: provisionHeaders(s) });
-    await vi.waitFor(() => expect(s.state.instanceOf(ws.id)).not.toBe(old), { timeout: 3000 });
-    await vi.waitFor(() => expect(s.state.workspace(ws.id)?.status).toBe("online"), { timeout: 3000 });
+    await vi.waitFor(() => expect(s.state.instanceOf(ws.id)).not.toBe(old), PATIENT);
+    await vi.waitFor(() => expect(s.state.workspace(ws.id)?.status).toBe("online"), PATIENT);
     const types = s.state
       .events()
       .filter((e) => e.workspace_id === ws.id)
@@ -200,7 +226,7 @@ describe("the auto-restart cycle (autoRestart: the platform's offline handler)",
       .map((e) => e.event_type);
     expect(types).toEqual(["WORKSPACE_ONLINE", "WORKSPACE_PROVISIONING", "WORKSPACE_OFFLINE"]);
     const fresh = s.state.instanceOf(ws.id);
-    await vi.waitFor(() => expect(records(log, before)).toHaveLength(4));
+    await vi.waitFor(() => expect(records(log, before)).toHaveLength(4), PATIENT);
     expect(records(log, before)).toEqual([
       `restart.pre_stop {"backend":"cp","workspace_id":"${ws.id}"}`,
       `provision.ec2_stopped {"instance_id":"${old}","workspace_id":"${ws.id}"}`,
@@ -210,11 +236,12 @@ describe("the auto-restart cycle (autoRestart: the platform's offline handler)",
   });
 
   it("is off by default: the workspace stays offline and the tenant keeps the dead instance id", async () => {
-    const s = await sim({ crashRatio: 0 });
+    // No boot finishes (the seeded one would record the latest event, on a loaded machine).
+    const s = await sim({ crashRatio: 0, timing: { provisioningMs: 600_000 } });
     const ws = hosted(s, "online");
     const old = s.state.instanceOf(ws.id) as string;
     await call(s, "DELETE", `/cp/workspaces/${ws.id}?instance_id=${old}`, { headers: provisionHeaders(s) });
-    await vi.waitFor(() => expect(s.state.workspace(ws.id)?.status).toBe("offline"), { timeout: 3000 });
+    await vi.waitFor(() => expect(s.state.workspace(ws.id)?.status).toBe("offline"), PATIENT);
     expect(s.state.events()[0]).toMatchObject({ event_type: "WORKSPACE_OFFLINE", payload: {} });
     expect(s.state.instanceOf(ws.id)).toBe(old);
     const consoleRes = await call(s, "GET", `/cp/admin/workspaces/${ws.id}/console`, { headers: adminHeaders(s) });

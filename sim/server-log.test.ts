@@ -7,7 +7,7 @@ import { importProvlog } from "../core/provlog/ingest";
 import { Store } from "../core/store/store";
 import type { Sim } from "./index";
 import { injectProblems } from "./problems";
-import { call, START, simsAtStart, tenantHeaders } from "./test-support";
+import { call, PATIENT, START, STILL, simsAtStart, tenantHeaders } from "./test-support";
 
 const sim = simsAtStart();
 let dirs: string[] = [];
@@ -49,7 +49,8 @@ const GIN_LINE = /^\[GIN\] \d{4}\/\d{2}\/\d{2} - \d{2}:\d{2}:\d{2} \| {1,2}\d{3}
 
 describe("the tenant server's log (logFile)", () => {
   it("starts with the seeded history, each line a Go logger line or a gin access line, stamped on the sim clock", async () => {
-    const { s, log } = await withLog({ workspaces: 30 });
+    // STILL: the log is the seeded history alone, with no seeded boot finishing meanwhile.
+    const { s, log } = await withLog({ workspaces: 30, timing: STILL });
     const all = lines(log);
     for (const line of all) expect(GO_LINE.test(line) || GIN_LINE.test(line), line).toBe(true);
     const stamps = all
@@ -78,7 +79,7 @@ describe("the tenant server's log (logFile)", () => {
   });
 
   it("imports losslessly into a real cache: every binding learnt is the tenant's instanceOf", async () => {
-    const { s, log, dir } = await withLog({ workspaces: 40 });
+    const { s, log, dir } = await withLog({ workspaces: 40, timing: STILL });
     const store = await importInto(dir, log);
     for (const ws of s.state.workspaces()) {
       expect(store.bindings.resolveInstanceId(ws.id), `${ws.name} (${ws.status})`).toBe(s.state.instanceOf(ws.id));
@@ -91,22 +92,20 @@ describe("the tenant server's log (logFile)", () => {
     if (!ws) throw new Error("no online workspace");
     const before = lines(log).length;
     expect((await call(s, "POST", `/workspaces/${ws.id}/restart`, { headers: tenantHeaders(s) })).status).toBe(200);
-    await vi.waitFor(() =>
-      expect(
-        lines(log)
-          .slice(before)
-          .some((l) => l.includes("provision.ec2_started")),
-      ).toBe(true),
-    );
+    const ginLine = (l: string) => l.startsWith("[GIN] ") && l.includes(`"/workspaces/${ws.id}/restart"`);
+    // The access line is written when the answer is sent, the Start after it: wait for both.
+    await vi.waitFor(() => {
+      const after = lines(log).slice(before);
+      expect(after.some((l) => l.includes("provision.ec2_started"))).toBe(true);
+      expect(after.some(ginLine)).toBe(true);
+    }, PATIENT);
     const added = lines(log).slice(before);
-    expect(
-      added.some((l) => l.startsWith("[GIN] 2026/12/03 - 07:45:") && l.includes(`"/workspaces/${ws.id}/restart"`)),
-    ).toBe(true);
+    expect(added.some((l) => ginLine(l) && l.startsWith("[GIN] 2026/12/03 - 07:45:"))).toBe(true);
     expect(added.findIndex((l) => l.includes("evt: provision.ec2_stopped"))).toBeLessThan(
       added.findIndex((l) => l.includes("evt: provision.ec2_started")),
     );
     const added2 = s.state.addWorkspace({ status: "online", name: "fresh" });
-    await vi.waitFor(() => expect(lines(log).some((l) => l.includes(`"name":"fresh"`))).toBe(true));
+    await vi.waitFor(() => expect(lines(log).some((l) => l.includes(`"name":"fresh"`))).toBe(true), PATIENT);
     const store = await importInto(dir, log);
     for (const id of [ws.id, added2.id]) expect(store.bindings.resolveInstanceId(id)).toBe(s.state.instanceOf(id));
   });
@@ -118,22 +117,26 @@ describe("the tenant server's log (logFile)", () => {
     const malformed = s.state.workspaces().find((w) => s.state.instanceOf(w.id) === w.id);
     expect(malformed).toBeDefined();
     expect(lines(log).length).toBeGreaterThan(0);
-    await vi.waitFor(() =>
-      expect(lines(log).some((l) => l.includes(`"instance_id":"${malformed?.id}"`) && l.includes("ec2_started"))).toBe(
-        true,
-      ),
+    await vi.waitFor(
+      () =>
+        expect(
+          lines(log).some((l) => l.includes(`"instance_id":"${malformed?.id}"`) && l.includes("ec2_started")),
+        ).toBe(true),
+      PATIENT,
     );
-    await vi.waitFor(() => expect(s.state.workspaces().some((w) => w.status === "removed")).toBe(true));
+    await vi.waitFor(() => expect(s.state.workspaces().some((w) => w.status === "removed")).toBe(true), PATIENT);
     problems.cancel();
     const orphan = s.state.workspaces().find((w) => w.status === "removed");
     const orphanInstance = s.state.instanceOf(orphan?.id ?? "") as string;
     expect(s.state.instance(orphanInstance)?.state).toBe("running");
-    await vi.waitFor(() =>
-      expect(
-        lines(log).some((l) =>
-          l.includes(`Delete ${orphan?.id} stop failed: cp provisioner: stop ${orphan?.id}: unexpected 502`),
-        ),
-      ).toBe(true),
+    await vi.waitFor(
+      () =>
+        expect(
+          lines(log).some((l) =>
+            l.includes(`Delete ${orphan?.id} stop failed: cp provisioner: stop ${orphan?.id}: unexpected 502`),
+          ),
+        ).toBe(true),
+      PATIENT,
     );
     expect(lines(log).some((l) => l.includes("ec2_stopped") && l.includes(orphanInstance))).toBe(false);
     expect(online.length).toBeGreaterThan(2);
@@ -152,7 +155,7 @@ describe("the tenant server's log (logFile)", () => {
     expect((await call(s, "GET", "/events", { headers: { "x-molecule-org-id": "org-other" } })).status).toBe(404);
     expect((await call(s, "GET", "/events", { headers: tenantHeaders(s) })).status).toBe(200);
     expect((await call(s, "GET", "/cp/nope")).status).toBe(404);
-    await vi.waitFor(() => expect(lines(log).filter((l) => l.includes('"/events"'))).toHaveLength(2));
+    await vi.waitFor(() => expect(lines(log).filter((l) => l.includes('"/events"'))).toHaveLength(2), PATIENT);
     const gin = lines(log).filter((l) => l.startsWith("[GIN] "));
     const events = gin.filter((l) => l.endsWith('"/events"'));
     expect(events.map((l) => l.slice(l.indexOf("|") + 2, l.indexOf("|") + 5))).toEqual(["404", "200"]);

@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { RUNTIMES, SPEC_STATUSES, UNKNOWN_STATUS } from "./catalog";
 import type { Sim, TenantWorkspace } from "./index";
-import { call, orgHeaders, START, simsAtStart, tenantHeaders } from "./test-support";
+import { call, orgHeaders, START, STILL, simsAtStart, tenantHeaders } from "./test-support";
 
 const simAt = simsAtStart();
 /**
  * These tests compare answers with state read moments before or with another sim started moments
  * later: no boot may finish in between (on a loaded machine FAST boots did), so nothing moves.
  */
-const STILL = { pendingMs: 600_000, stoppingMs: 600_000, provisioningMs: 600_000, flapMs: 600_000 };
 const sim: typeof simAt = (options = {}) => simAt({ ...options, timing: { ...STILL, ...options.timing } });
 const get = (s: Sim, path: string) => call(s, "GET", path, { headers: tenantHeaders(s) });
 
@@ -137,7 +136,10 @@ describe("GET /workspaces (handlers/workspace.go List)", () => {
 
 describe("GET /workspaces/:id (open; handlers/workspace.go Get)", () => {
   it("answers the list object less the operational fields, plus last_outbound_at, with the org header alone", async () => {
-    const s = await sim();
+    // uptime_seconds is what an agent said at its latest heartbeat; without heartbeats it follows
+    // the clock and a second can turn between the state read and an answer. Hourly beats (none
+    // due in the first two minutes of seed 1) hold it still for the test.
+    const s = await sim({ timing: { heartbeatMs: 3_600_000 } });
     for (const ws of s.state.workspaces()) {
       const res = await call(s, "GET", `/workspaces/${ws.id}`, { headers: orgHeaders(s) });
       expect(res.status).toBe(200);

@@ -21,6 +21,20 @@ export const FAST = {
   stopRetryMs: 20,
 };
 
+/**
+ * Delays no test outlives: no instance changes state, no boot finishes, nothing flaps. For tests
+ * that compare an answer with state read at another moment, count what happened, or check a state
+ * a FAST timer would end: on a loaded machine FAST timers fire between any two lines of a test.
+ * A test that needs one transition drives it (state.setInstanceState, setWorkspaceStatus).
+ */
+export const STILL = { pendingMs: 600_000, stoppingMs: 600_000, provisioningMs: 600_000, flapMs: 600_000 };
+
+/**
+ * vi.waitFor options for what the emulator's timers bring: a loaded CI machine reaches the default
+ * deadline (1 s), not this one; polled often, so an idle run waits no longer than it must.
+ */
+export const PATIENT = { timeout: 20_000, interval: 10 };
+
 /** Every test sim's clock starts here: nothing a test checks depends on the wall clock. */
 export const START = Date.parse("2026-12-03T07:45:44.000Z");
 

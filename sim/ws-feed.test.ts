@@ -2,7 +2,7 @@ import { request } from "node:http";
 import { WebSocket } from "undici";
 import { describe, expect, it, vi } from "vitest";
 import type { RequestRecord, Sim } from "./index";
-import { call, orgHeaders, simsAtStart, tenantHeaders } from "./test-support";
+import { call, orgHeaders, PATIENT, STILL, simsAtStart, tenantHeaders } from "./test-support";
 
 const sim = simsAtStart();
 
@@ -93,7 +93,8 @@ function nanos(stamp: string): bigint {
 
 describe("GET /ws (handlers/socket.go, ws/hub.go)", () => {
   it("pushes each recorded event as models.WSMessage {event, workspace_id, timestamp, payload}", async () => {
-    const s = await sim();
+    // STILL: the seeded boot's own events would reach the feed too, on a loaded machine.
+    const s = await sim({ timing: STILL });
     const ws = connect(s);
     expect(await handshake(ws)).toBe("open");
     const id = onlineId(s);
@@ -106,11 +107,11 @@ describe("GET /ws (handlers/socket.go, ws/hub.go)", () => {
     expect(record).toMatchObject({ method: "GET", path: "/ws", status: 101, done: false });
     expect(record?.bytes).toBe(Buffer.byteLength(JSON.stringify(got)));
     ws.close();
-    await vi.waitFor(() => expect(feedRequests(s)[0]?.done).toBe(true));
+    await vi.waitFor(() => expect(feedRequests(s)[0]?.done).toBe(true), PATIENT);
   });
 
   it("stamps the broadcast time (RFC3339Nano), after the INSERT: not the stored created_at", async () => {
-    const s = await sim({ timing: { broadcastLagMs: 300 } });
+    const s = await sim({ timing: { ...STILL, broadcastLagMs: 300 } });
     const ws = connect(s);
     expect(await handshake(ws)).toBe("open");
     const id = onlineId(s);
@@ -128,7 +129,7 @@ describe("GET /ws (handlers/socket.go, ws/hub.go)", () => {
   });
 
   it("sends every client the messages after it connected, not the history", async () => {
-    const s = await sim();
+    const s = await sim({ timing: STILL });
     const first = connect(s);
     const second = connect(s);
     expect(await Promise.all([handshake(first), handshake(second)])).toEqual(["open", "open"]);
@@ -160,7 +161,7 @@ describe("GET /ws (handlers/socket.go, ws/hub.go)", () => {
       status: 403,
       body: "",
     });
-    await vi.waitFor(() => expect(feedRequests(s).every((r) => r.done)).toBe(true));
+    await vi.waitFor(() => expect(feedRequests(s).every((r) => r.done)).toBe(true), PATIENT);
   });
 
   it("checks an agent connection's token: X-Workspace-ID of a known workspace needs its own token, not ADMIN_TOKEN", async () => {
@@ -219,7 +220,7 @@ describe("GET /ws (handlers/socket.go, ws/hub.go)", () => {
     s.faults.set("tenant.ws", { kind: "blackhole" });
     const held = connect(s);
     const heldOutcome = handshake(held);
-    await vi.waitFor(() => expect(feedRequests(s)).toHaveLength(3));
+    await vi.waitFor(() => expect(feedRequests(s)).toHaveLength(3), PATIENT);
     const ends = Promise.all([...clients, held].map(closed));
     const closing = Date.now();
     await s.close();
@@ -278,11 +279,14 @@ describe("faults on tenant.ws", () => {
   it("drop: accepts, then cuts the connection without a close frame afterMs later", async () => {
     const s = await sim();
     s.faults.set("tenant.ws", { kind: "drop", afterMs: 60 }, { times: 1 });
+    // The drop's timer starts when the sim accepts, between these two instants: the lower bound
+    // counts from the first (the client may see "open" late), the upper one from the second.
+    const connecting = Date.now();
     const dropped = connect(s);
     expect(await handshake(dropped)).toBe("open");
     const opened = Date.now();
     const end = await closed(dropped);
-    expect(end.at - opened).toBeGreaterThanOrEqual(50);
+    expect(end.at - connecting).toBeGreaterThanOrEqual(50);
     expect(end.at - opened).toBeLessThan(1000);
     expect(end).toMatchObject({ code: 1006, wasClean: false });
     // times: 1 — the reconnection stays up past afterMs.

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { TenantClient } from "../tenant/tenant-client";
 import { diagnose } from "./doctor";
 import { actOnFinding } from "./doctor-actions";
-import { type OpsWorld, opsWorldsPerTest } from "./ops.testkit";
+import { eventually, type OpsWorld, opsWorldsPerTest } from "./ops.testkit";
 import { RestartCoordinator } from "./restart";
 import { sweepStatus } from "./status-sweep";
 import { syncTenant } from "./sync";
@@ -18,7 +19,12 @@ async function healthyTenant(): Promise<OpsWorld> {
     crashRatio: 0,
     timing: { pendingMs: 20, stoppingMs: 20, provisioningMs: 60 },
   });
-  await new Promise((r) => setTimeout(r, 300));
+  // Settled: the seeded boots (60 ms, longer on a loaded machine) are over.
+  await eventually(
+    () => w.sim.state.workspaces().every((x) => x.status !== "provisioning"),
+    20_000,
+    "the seeded boots to end",
+  );
   await syncTenant(w.store, w.tenant);
   await w.learnInstances();
   return w;
@@ -133,4 +139,19 @@ describe("doctor", () => {
     const after = await diagnose({ store: w.store, tenant: w.tenant, cp: w.cp });
     expect(after.findings.map((f) => f.kind).sort()).toEqual(["uncertain"]);
   }, 30_000);
+});
+
+describe("doctor with a wrong org id", () => {
+  it("stops with the configuration error instead of diagnosing around an 'unreachable' tenant", async () => {
+    const w = await world({ workspaces: 3 });
+    const wrong = new TenantClient({ baseUrl: w.sim.url, adminToken: w.sim.env.ADMIN_TOKEN ?? "", orgId: "org-other" });
+    try {
+      await expect(diagnose({ store: w.store, tenant: wrong, cp: w.cp })).rejects.toMatchObject({
+        code: "Config",
+        message: expect.stringMatching(/MOLECULE_ORG_ID.*MOLECULE_TENANT_URL/),
+      });
+    } finally {
+      await wrong.close();
+    }
+  });
 });

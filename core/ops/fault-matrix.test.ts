@@ -122,7 +122,7 @@ const OPERATIONS: Operation[] = [
       expect(before).not.toBeNull();
       const from = w.sim.state.requests().length;
       const c = new RestartCoordinator({ store: w.store, cp: w.cp, tenant: w.tenant });
-      const out = await c.restart({ workspaceId: id, via: "cp", pollMs: 20, followTimeoutMs: 3000 }).done;
+      const out = await c.restart({ workspaceId: id, via: "cp", pollMs: 20, followTimeoutMs: 20_000 }).done;
       const sent = actions(w, from);
       expect(sent.filter((r) => r.route === "cp.stop").length).toBeLessThanOrEqual(1);
       // Never a CP Start: the tenant boots the new instance with the workspace's own secrets.
@@ -146,7 +146,7 @@ const OPERATIONS: Operation[] = [
     async run(w, ids) {
       const from = w.sim.state.requests().length;
       const c = new RestartCoordinator({ store: w.store, cp: w.cp, tenant: w.tenant });
-      const out = await c.restart({ workspaceId: ids[0]!, via: "tenant", pollMs: 20, followTimeoutMs: 3000 }).done;
+      const out = await c.restart({ workspaceId: ids[0]!, via: "tenant", pollMs: 20, followTimeoutMs: 20_000 }).done;
       expect(actions(w, from).filter((r) => r.route === "tenant.restart").length).toBeLessThanOrEqual(1);
       return out.outcome === "done" ? "ok (restarted)" : `${out.outcome}, one request, not retried`;
     },
@@ -179,7 +179,7 @@ const OPERATIONS: Operation[] = [
         await live.start();
         w.sim.state.setWorkspaceStatus(ids[1]!, "degraded");
         // Pushed, or caught by the relist after a reconnect: either way it arrives.
-        await eventually(() => w.store.workspaces.get(ids[1]!)?.status === "degraded", 4000, "the change");
+        await eventually(() => w.store.workspaces.get(ids[1]!)?.status === "degraded", 20_000, "the change");
         expect(actions(w, from)).toHaveLength(0);
         // Pushed, or relisted after the drop: which one depends on timing, so the cell says neither.
         return "change arrived, nothing restarted";

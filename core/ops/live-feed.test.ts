@@ -104,7 +104,7 @@ async function setup() {
     () => live.stop(),
   );
   await live.start();
-  await eventually(() => live.connectionState.feed === "open", 5000, "the feed to open");
+  await eventually(() => live.connectionState.feed === "open", 20_000, "the feed to open");
   return { tenantServer, store, live, changes, dbPath };
 }
 
@@ -170,7 +170,7 @@ describe("the live feed at the platform's shapes", () => {
         const r = store.workspaces.get(WS);
         return r?.lastHeartbeatAt === last ? r : undefined;
       },
-      5000,
+      20_000,
       "the heartbeats to be flushed",
     );
     expect(row.extra).toMatchObject({ active_tasks: 40 % 3, uptime_seconds: 640 });
@@ -206,7 +206,7 @@ describe("the live feed at the platform's shapes", () => {
     tenantServer.push({ event: "WORKSPACE_OFFLINE", workspace_id: WS, timestamp: broadcastAt, payload: {} });
     await eventually(
       () => changes.find((c) => c.kind === "status" && c.workspace_id === WS && c.status === "offline"),
-      5000,
+      20_000,
       "the pushed status",
     );
     tenantServer.events.push({
@@ -244,7 +244,7 @@ describe("the live feed at the platform's shapes", () => {
       timestamp: "2026-05-05T12:30:50.002000001Z",
       payload: { sample_error: "upstream model timeout after 60s", error_rate: 0.4 },
     });
-    await eventually(() => timelineEvents(store)[0]?.pushed === 1, 5000, "the push to pair");
+    await eventually(() => timelineEvents(store)[0]?.pushed === 1, 20_000, "the push to pair");
     expect(timelineEvents(store)).toEqual([
       {
         event: "WORKSPACE_DEGRADED",

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { tenantHeaders } from "../../sim/test-support";
 import { type LiveChange, LiveStatus, type LiveStatusOptions, type StatusChange } from "./live-status";
 import { eventually, type OpsWorld, opsWorldsPerTest } from "./ops.testkit";
@@ -6,9 +6,19 @@ import { reportBootstrapFailure } from "./report-bootstrap-failure";
 import { shownStatus } from "./shown-status";
 
 const world = opsWorldsPerTest();
+/** Wait for something the emulator's timers or the feed bring: a deadline no loaded machine reaches. */
+const PATIENT_MS = 20_000;
+
+// Each engine is stopped before its world closes (hooks run in reverse), even when a test failed:
+// a live one would go on relisting into a closed store.
+let engines: LiveStatus[] = [];
+afterEach(async () => {
+  await Promise.all(engines.map((e) => e.stop()));
+  engines = [];
+});
 
 function engine(w: OpsWorld, options: Partial<LiveStatusOptions> = {}): LiveStatus {
-  return new LiveStatus({
+  const live = new LiveStatus({
     store: w.store,
     tenant: w.tenant,
     cp: w.cp,
@@ -18,6 +28,8 @@ function engine(w: OpsWorld, options: Partial<LiveStatusOptions> = {}): LiveStat
     sweepMs: 3_600_000,
     ...options,
   });
+  engines.push(live);
+  return live;
 }
 
 /** Collects what a subscriber receives, in the background. */
@@ -124,8 +136,8 @@ describe("instances the tenant replaces on its own", () => {
     // Someone restarts it in the platform's canvas: the tenant stops the old machine and boots
     // another, and says which only in its server log.
     await w.tenant.restart(ws.id);
-    await eventually(() => w.sim.state.workspace(ws.id)?.status === "online", 5000, "the tenant's restart");
-    await eventually(() => w.sim.state.instance(old)?.state === "terminated", 5000, "the old instance to stop");
+    await eventually(() => w.sim.state.workspace(ws.id)?.status === "online", PATIENT_MS, "the tenant's restart");
+    await eventually(() => w.sim.state.instance(old)?.state === "terminated", PATIENT_MS, "the old instance to stop");
     await live.resync();
     const row = w.store.workspaces.get(ws.id);
     expect(row?.instanceId).toBe(old);
@@ -194,11 +206,15 @@ describe("pushed events", () => {
     const live = engine(w, { feed: { baseUrl: w.sim.url, headers: tenantHeaders(w.sim) } });
     const got = collect(live);
     await live.start();
-    await eventually(() => live.connectionState.feed === "open", 5000, "feed open");
+    await eventually(() => live.connectionState.feed === "open", PATIENT_MS, "feed open");
+    // The feed's opening relists (events sent while it was down are lost): the change must come
+    // after that relist, or the relist may be what brings it (source "sync"). A relist asked for
+    // now joins the one in flight and ends after it.
+    await live.resync();
     w.sim.state.setWorkspaceStatus(ws.id, "degraded");
     const change = await eventually(
       () => got.find((c) => c.kind === "status" && c.workspace_id === ws.id && c.status === "degraded"),
-      5000,
+      PATIENT_MS,
       "degraded change",
     );
     expect(change).toMatchObject({ previous: "online", source: "event" });
@@ -216,12 +232,24 @@ describe("pushed events", () => {
     const live = engine(w, {
       feed: { baseUrl: w.sim.url, headers: tenantHeaders(w.sim), baseDelayMs: 50, maxDelayMs: 200 },
     });
+    // As the drop is announced, before the feed's retry timer can fire (a subscriber hears of it
+    // in the same turn): the refusals are armed and the change is made while nobody listens.
+    let opened = false;
+    let dropped = false;
+    void (async () => {
+      for await (const change of live.subscribe()) {
+        if (change.kind !== "connection") continue;
+        if (change.feed === "open") opened = true;
+        if (!opened || dropped || change.feed !== "waiting") continue;
+        dropped = true;
+        w.sim.faults.set("tenant.ws", { kind: "status", status: 503 }, { times: 2 });
+        w.sim.state.setWorkspaceStatus(ws.id, "offline");
+      }
+    })();
     await live.start();
-    await eventually(() => live.connectionState.feed === "open", 5000, "feed open");
-    await eventually(() => live.connectionState.feed !== "open", 5000, "feed dropped");
-    w.sim.faults.set("tenant.ws", { kind: "status", status: 503 }, { times: 2 });
-    w.sim.state.setWorkspaceStatus(ws.id, "offline");
-    await eventually(() => w.store.workspaces.get(ws.id)?.status === "offline", 5000, "offline");
+    await eventually(() => opened, PATIENT_MS, "feed open");
+    await eventually(() => dropped, PATIENT_MS, "feed dropped");
+    await eventually(() => w.store.workspaces.get(ws.id)?.status === "offline", PATIENT_MS, "offline");
     // Learnt from the relist on reconnect: the pushed event was sent while nobody listened.
     expect(w.store.workspaces.get(ws.id)?.statusSource).toBe("sync");
     // The feed keeps retrying through the two refusals and opens again.
@@ -230,7 +258,7 @@ describe("pushed events", () => {
         const a = w.sim.state.requests().filter((r) => r.route === "tenant.ws");
         return a.length >= 4 && live.connectionState.feed === "open" ? a : undefined;
       },
-      5000,
+      PATIENT_MS,
       "the feed to reopen",
     );
     expect(attempts.filter((r) => r.status === 503)).toHaveLength(2);

@@ -6,7 +6,8 @@ import { RestartCoordinator, type RestartStep } from "./restart";
 import { syncTenant } from "./sync";
 
 const world = opsWorldsPerTest();
-const FOLLOW = { pollMs: 15, followTimeoutMs: 5000 };
+/** Polled often; a deadline no loaded machine reaches (a boot on the emulator takes ~0.2 s idle). */
+const FOLLOW = { pollMs: 15, followTimeoutMs: 20_000 };
 
 /**
  * An online workspace with a running instance, synced into the cache, its instance learnt from
@@ -186,10 +187,15 @@ describe("one restart a workspace", () => {
 
 describe("restart via tenant", () => {
   it("POST restart, then follows the status until online; the instance on file is no longer taken as current", async () => {
-    const w = await world({ workspaces: 0, crashRatio: 0 });
+    // The boot is held until the follower has seen it provisioning (a FAST one could end before
+    // the first look on a loaded machine), then its agent comes online.
+    const w = await world({ workspaces: 0, crashRatio: 0, timing: { provisioningMs: 600_000 } });
     const { id, instance } = await onlineWorkspace(w);
     expect(w.store.workspaces.get(id)?.provisioningAt).toBeNull();
-    const out = await coordinator(w).restart({ workspaceId: id, via: "tenant", ...FOLLOW }).done;
+    const onStep = (s: RestartStep) => {
+      if (s.step === "status provisioning") w.sim.state.setWorkspaceStatus(id, "online");
+    };
+    const out = await coordinator(w).restart({ workspaceId: id, via: "tenant", ...FOLLOW, onStep }).done;
     expect(out).toMatchObject({ outcome: "done", via: "tenant", stopped_instance_id: null });
     expect(out.steps.map((s) => s.step)).toEqual(
       expect.arrayContaining(["request", "accepted", "status provisioning", "status online"]),

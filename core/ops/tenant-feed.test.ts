@@ -27,10 +27,10 @@ describe("TenantFeed", () => {
     });
     try {
       feed.start();
-      await eventually(() => opened === 1, 5000, "feed open");
+      await eventually(() => opened === 1, 20_000, "feed open");
       expect(waits).toEqual([10, 20, 40, 80, 80]);
       sim.state.setWorkspaceStatus(ws.id, "offline");
-      const event = await eventually(() => got.find((e) => e.workspaceId === ws.id), 5000, "event");
+      const event = await eventually(() => got.find((e) => e.workspaceId === ws.id), 20_000, "event");
       expect(event).toMatchObject({ event: "WORKSPACE_OFFLINE", workspaceId: ws.id });
       expect(event.at).toBeGreaterThan(0);
     } finally {
@@ -55,7 +55,7 @@ describe("TenantFeed", () => {
       random: () => draws.shift() ?? 0,
     });
     feed.start();
-    await eventually(() => waits.length >= 3, 5000, "three waits");
+    await eventually(() => waits.length >= 3, 20_000, "three waits");
     feed.stop();
     expect(waits.slice(0, 3)).toEqual([50, 50, 0]);
   });

@@ -1149,7 +1149,7 @@ describe("GET /ws frames (models.WSMessage)", () => {
   });
 });
 
-async function eventually(check: () => boolean, ms = 5000): Promise<void> {
+async function eventually(check: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error("timed out waiting");
