@@ -1,5 +1,6 @@
 import { envValue } from "../core/config/base-url";
 import { readCpConfig } from "../core/config/cp-config";
+import { envSecrets } from "../core/config/secret-env";
 import { defaultDbPath } from "../core/config/data-dir";
 import type { CpClient } from "../core/cp/cp-client";
 import { type ConsoleReader, consoleReader } from "../core/ops/console-reader";
@@ -43,7 +44,7 @@ export class CommandContext {
       const config = readCpConfig(this.env);
       const ledger = this.openStore();
       const { CpClient } = await import("../core/cp/cp-client");
-      this.cp = new CpClient(config, { ledger, ...this.timeout() });
+      this.cp = new CpClient(config, { ledger, secrets: envSecrets(this.env), ...this.timeout() });
     }
     return this.cp;
   }
@@ -53,7 +54,7 @@ export class CommandContext {
     if (!this.tenant) {
       const config = readTenantConfig(this.env);
       const { TenantClient } = await import("../core/tenant/tenant-client");
-      this.tenant = new TenantClient(config, this.timeout());
+      this.tenant = new TenantClient(config, { secrets: envSecrets(this.env), ...this.timeout() });
     }
     return this.tenant;
   }

@@ -1,22 +1,17 @@
+import { Redactor } from "./redactor";
+
 /**
  * Scrubbing for any text that came from outside (an upstream error field, a Stop body
  * excerpt) before it reaches a person, a log or an export. The seed's log-scrub audit found
  * a CP echoing request headers into error bodies; a token, or even its first characters,
  * must never be printed (SPEC §5: "length at most").
  */
-const REDACTED = "[redacted]";
-
-/** Secrets shorter than this are not searched for: they would match ordinary words. */
-const MIN_SECRET_LENGTH = 4;
-
+/**
+ * Every form of every secret removed (see Redactor). Callers that redact many strings with the
+ * same secrets hold a Redactor of their own; this is for the one-off message.
+ */
 export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  const sorted = secrets
-    .filter((s): s is string => typeof s === "string" && s.length >= MIN_SECRET_LENGTH)
-    .sort((a, b) => b.length - a.length);
-  for (const secret of sorted) out = out.split(secret).join(REDACTED);
-  // A bearer header echoed back with a secret we were not told about.
-  return out.replace(/(bearer\s+)[^\s"',;]+/gi, `$1${REDACTED}`);
+  return new Redactor(secrets).text(text);
 }
 
 /**

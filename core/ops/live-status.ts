@@ -108,6 +108,7 @@ export class LiveStatus {
     if (this.options.feed) {
       this.tenantFeed = new TenantFeed({
         ...this.options.feed,
+        redactor: this.options.tenant.redactor,
         onEvent: (e) => this.onPushed(e),
         // Events pushed while the feed was down are lost: relist on every reopen.
         onOpen: () => void this.resync(),

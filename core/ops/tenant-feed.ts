@@ -1,4 +1,6 @@
 import { WebSocket } from "undici";
+import type { Redactor } from "../config/redactor";
+import { parseRedactedJson } from "../http/redacted-json";
 import { isRecord } from "../tenant/tenant-records";
 
 /** A pushed tenant event (SPEC §3: `{event, workspace_id, timestamp, payload}`). */
@@ -18,6 +20,8 @@ export interface TenantFeedOptions {
   /** The tenant's base URL (http or https); the feed is its /ws. */
   baseUrl: string;
   headers: Record<string, string>;
+  /** Every configured secret, removed from each message before it is parsed (SPEC §5). */
+  redactor?: Redactor;
   onEvent: (event: PushedEvent) => void;
   /** Each time the feed (re)opens: events were missed while it was down, so the caller relists. */
   onOpen?: () => void;
@@ -78,7 +82,7 @@ export class TenantFeed {
     });
     socket.addEventListener("message", (m) => {
       if (typeof m.data !== "string") return;
-      const event = parsePushedEvent(m.data);
+      const event = parsePushedEvent(m.data, this.options.redactor);
       if (event) this.options.onEvent(event);
     });
     // An error is always followed by close; retry once, from close.
@@ -120,12 +124,18 @@ function feedUrl(baseUrl: string): string {
 }
 
 /** One message, or null when it is not an event object (ignored: the feed is advisory). */
-export function parsePushedEvent(text: string): PushedEvent | null {
+export function parsePushedEvent(text: string, redactor?: Redactor): PushedEvent | null {
   let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
+  if (redactor) {
+    const parsed = parseRedactedJson(text, redactor);
+    if (!parsed.ok) return null;
+    value = parsed.value;
+  } else {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return null;
+    }
   }
   if (!isRecord(value) || typeof value.event !== "string" || value.event === "") return null;
   const timestamp = typeof value.timestamp === "string" ? value.timestamp : null;

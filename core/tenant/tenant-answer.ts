@@ -1,4 +1,5 @@
-import { redactSecrets, stripControlChars } from "../config/redact";
+import { stripControlChars } from "../config/redact";
+import type { Redactor } from "../config/redactor";
 import { OpsError } from "../errors";
 import { isRecord } from "./tenant-records";
 
@@ -28,7 +29,7 @@ export function parseErrorAnswer(
   status: number,
   body: Buffer | null,
   retryAfter: string | undefined,
-  secrets: readonly string[],
+  redactor: Redactor,
 ): ErrorAnswer {
   const text = body === null ? null : body.toString("utf8");
   let fields: Record<string, unknown> = {};
@@ -43,8 +44,8 @@ export function parseErrorAnswer(
   return {
     status,
     empty: text !== null && text.trim() === "",
-    reason: typeof fields.error === "string" ? safeReason(fields.error, secrets) : null,
-    removedAt: typeof fields.removed_at === "string" ? safeReason(fields.removed_at, secrets) : null,
+    reason: typeof fields.error === "string" ? safeReason(fields.error, redactor) : null,
+    removedAt: typeof fields.removed_at === "string" ? safeReason(fields.removed_at, redactor) : null,
     retryAfterS: retryAfter !== undefined && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter.trim()) : null,
   };
 }
@@ -132,8 +133,9 @@ export function describeOp(op: TenantOp): string {
   return `${op.name} ${cut(stripControlChars(op.workspaceId), 80)}`;
 }
 
-function safeReason(text: string, secrets: readonly string[]): string {
-  return cut(redactSecrets(stripControlChars(text), secrets).trim(), REASON_MAX);
+/** Redact first, cut after: a cut must never leave a secret's start behind. */
+function safeReason(text: string, redactor: Redactor): string {
+  return cut(redactor.text(stripControlChars(text)).trim(), REASON_MAX);
 }
 
 function cut(text: string, max: number): string {

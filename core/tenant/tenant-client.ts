@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, type Dispatcher } from "undici";
-import { redactSecrets, stripControlChars } from "../config/redact";
+import { stripControlChars } from "../config/redact";
+import { Redactor } from "../config/redactor";
 import { OpsError } from "../errors";
 import { type Exchange, exchange } from "../http/exchange";
-import { parseFirstJsonValue } from "../http/first-json-value";
+import { parseRedactedJson } from "../http/redacted-json";
 import { logTail } from "./log-tail";
 import { MAX_TRIES, MAX_WAIT_MS, retryAfterMs } from "./rate-limit-wait";
 import { describeOp, parseErrorAnswer, type TenantOp, tenantError } from "./tenant-answer";
@@ -38,6 +39,11 @@ export interface TenantClientOptions {
   dispatcher?: Dispatcher;
   /** Largest GET /workspaces answer read; a larger one is a Decode error. */
   listBodyCap?: number;
+  /**
+   * The profile's other secrets (the CP's): the tenant's answers are scrubbed of them too, since
+   * an upstream may echo any secret it ever saw. ADMIN_TOKEN is always included.
+   */
+  secrets?: readonly string[];
   /** The wait between tries after a 429 (tests pass one that records instead of waiting). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
@@ -82,7 +88,8 @@ export class TenantClient {
   private readonly listBodyCap: number;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
-  private readonly secrets: string[];
+  /** Every configured secret, removed from everything the tenant sends before the core sees it. */
+  readonly redactor: Redactor;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly now: () => number;
 
@@ -96,7 +103,7 @@ export class TenantClient {
     this.dispatcher =
       options.dispatcher ??
       new Agent({ connect: { timeout: options.connectTimeoutMs ?? DEFAULT_TENANT_CONNECT_TIMEOUT_MS } });
-    this.secrets = tenantSecrets(config);
+    this.redactor = new Redactor([...tenantSecrets(config), ...(options.secrets ?? [])]);
     this.sleep = options.sleep ?? ((ms, signal) => sleep(ms, undefined, signal ? { signal } : {}));
     this.now = options.now ?? Date.now;
   }
@@ -286,7 +293,7 @@ export class TenantClient {
         res.status,
         await readErrorBody(res),
         firstHeader(res.headers["retry-after"]),
-        this.secrets,
+        this.redactor,
       );
       const error = tenantError(op, answer, this.config.adminToken !== "");
       throw res.status === 429 ? new RateLimited(error, firstHeader(res.headers["retry-after"])) : error;
@@ -298,14 +305,14 @@ export class TenantClient {
         status: res.status,
       });
     }
-    const parsed = parseFirstJsonValue(bytes.toString("utf8"));
+    const parsed = parseRedactedJson(bytes.toString("utf8"), this.redactor);
     if (!parsed.ok) throw new OpsError("Decode", `${describeOp(op)}: decode: ${parsed.reason}`, { status: res.status });
     return parsed.value;
   }
 
   /** Text from our own config or the tenant made fit for a message: no secret, no control sequence, bounded. */
   private safe(text: string, max = 80): string {
-    const clean = redactSecrets(stripControlChars(text), this.secrets);
+    const clean = this.redactor.text(stripControlChars(text));
     return clean.length > max ? `${clean.slice(0, max)}…` : clean;
   }
 }
