@@ -240,11 +240,25 @@ describe("Start", () => {
     expect(server!.bytesWritten()).toBeLessThan(16 << 20);
   });
 
-  it("refuses a 201 without an EC2 instance id and records nothing", async () => {
-    const c = await serve((_req, res) => sendJson(res, 201, { instance_id: WS, state: "pending" }));
-    await expect(c.start(startReq)).rejects.toMatchObject({ code: "Decode" });
-    expect(store.resolveInstanceId(WS)).toBeNull();
-  });
+  it.each([
+    ["the workspace's UUID", WS, WS],
+    ["an empty id", "", "(empty instance_id)"],
+  ])(
+    "a 201 with %s is a machine the CP created: recorded, flagged, named in the error",
+    async (_what, given, bound) => {
+      const c = await serve((_req, res) => sendJson(res, 201, { instance_id: given, state: "pending" }));
+      const err = await failure(c.start(startReq));
+      expect(err).toMatchObject({ code: "Decode", status: 201 });
+      expect(err.message).toContain(`instance_id "${bound}"`);
+      expect(err.message).toMatch(/recorded as a malformed binding/);
+      // On file as it is: the doctor shows the malformed binding; Stop refuses to send it.
+      expect(store.resolveInstanceId(WS)).toBe(bound);
+      const ev = [...store.timeline({ workspaceId: WS })].at(-1)!;
+      expect(ev.event).toBe("provision.ec2_started");
+      expect(JSON.parse(ev.fields)).toMatchObject({ instance_id: bound, malformed_instance_id: true });
+      await expect(c.stop(WS)).rejects.toMatchObject({ code: "Input" });
+    },
+  );
 });
 
 describe("Stop", () => {
@@ -297,7 +311,15 @@ describe("Stop", () => {
       bind();
       await expect(c.stop(WS)).rejects.toThrowError(`stop ${WS}: unexpected ${status}: InvalidInstanceID.NotFound`);
       expect(store.resolveInstanceId(WS)).toBe(INSTANCE);
-      expect([...store.timeline({ workspaceId: WS })]).toHaveLength(0);
+      // The failure is on the timeline, so the doctor finds the instance that may still run.
+      const events = [...store.timeline({ workspaceId: WS })];
+      expect(events.map((e) => e.event)).toEqual(["provision.ec2_stop_failed"]);
+      expect(JSON.parse(events[0]!.fields)).toEqual({
+        workspace_id: WS,
+        instance_id: INSTANCE,
+        status,
+        error: `stop ${WS}: unexpected ${status}: InvalidInstanceID.NotFound`,
+      });
     },
   );
 
@@ -310,8 +332,79 @@ describe("Stop", () => {
     const err = await failure(c.stop(WS));
     expect(err.message).not.toContain(SECRET);
     const excerpt = err.message.slice(`stop ${WS}: unexpected 502: `.length);
-    expect(excerpt.length).toBeLessThanOrEqual(512);
-    expect(excerpt.endsWith("y")).toBe(true);
+    expect(excerpt.endsWith("y…")).toBe(true);
+    expect(excerpt.length).toBeLessThanOrEqual(512 + 1);
+  });
+
+  it("redacts first and cuts after: a secret straddling byte 512 leaves not even its start", async () => {
+    // A Go-style header dump: the admin token begins a few bytes before the 512-byte cut.
+    const head = `upstream error; request headers: ${"h".repeat(512 - 40)} X-Molecule-Admin-Token:[`;
+    const c = await serve((_req, res) => {
+      res.writeHead(500);
+      res.end(`${head}${ADMIN}] Authorization:[Bearer ${SECRET}]`);
+    });
+    bind();
+    const err = await failure(c.stop(WS));
+    for (const leak of [ADMIN, ADMIN.slice(0, 8), SECRET, SECRET.slice(0, 8)]) expect(err.message).not.toContain(leak);
+    const recorded = [...store.timeline({ workspaceId: WS })].map((e) => e.fields).join("");
+    for (const leak of [ADMIN.slice(0, 8), SECRET.slice(0, 8)]) expect(recorded).not.toContain(leak);
+  });
+
+  it("a 2xx whose body stalls after the headers is a Stop done, at once, not a failure at the deadline", async () => {
+    const c = await serve(
+      (_req, res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write('{"state":"stop');
+        // never ends
+      },
+      {},
+      5000,
+    );
+    bind();
+    const t0 = performance.now();
+    expect(await c.stop(WS)).toEqual({ instanceId: INSTANCE });
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect([...store.timeline({ workspaceId: WS })].map((e) => e.event)).toEqual(["provision.ec2_stopped"]);
+  });
+
+  it("a Stop with no answer (reset) is recorded as failed with no status", async () => {
+    const c = await serve((req) => {
+      req.socket.destroy();
+    });
+    bind();
+    await expect(c.stop(WS)).rejects.toMatchObject({ code: "Transport" });
+    const [ev] = [...store.timeline({ workspaceId: WS })];
+    expect(ev?.event).toBe("provision.ec2_stop_failed");
+    expect(JSON.parse(ev?.fields ?? "{}")).toMatchObject({ instance_id: INSTANCE, status: null });
+  });
+});
+
+describe("deadlines", () => {
+  it("is 120 s per request unless configured", () => {
+    const cfg = {
+      orgId: "org-1",
+      baseUrl: "http://127.0.0.1:9",
+      provisionSecret: SECRET,
+      adminToken: ADMIN,
+      adminApiToken: "",
+    };
+    expect(new CpClient(cfg, { ledger: store }).timeoutMs).toBe(120_000);
+  });
+
+  it("covers a body that stalls after the headers: IsRunning ends uncertain at the deadline", async () => {
+    const c = await serve(
+      (_req, res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write('{"state":"runn');
+      },
+      {},
+      400,
+    );
+    bind();
+    const t0 = performance.now();
+    const r = await c.isRunning(WS);
+    expect(r).toMatchObject({ running: true, error: { code: "Timeout" } });
+    expect(performance.now() - t0).toBeLessThan(5000);
   });
 });
 

@@ -1,9 +1,10 @@
 import { Agent, type Dispatcher } from "undici";
 import { type CpConfig, cpSecrets } from "../config/cp-config";
-import { redactSecrets, stripControlChars } from "../config/redact";
+import { stripControlChars } from "../config/redact";
+import { Redactor } from "../config/redactor";
 import { OpsError, type OpsErrorCode } from "../errors";
 import { exchange } from "../http/exchange";
-import { parseFirstJsonValue } from "../http/first-json-value";
+import { parseRedactedJson } from "../http/redacted-json";
 import type { CpLedger } from "./cp-ledger";
 import { isEc2InstanceId } from "./ec2-instance-id";
 
@@ -13,6 +14,8 @@ const SMALL_BODY_CAP = 64 << 10;
 const CONSOLE_BODY_CAP = 256 << 10;
 /** Enough of a Stop error body to triage, never a multi-MB log line (seed: 512-byte LimitReader). */
 const STOP_EXCERPT_CAP = 512;
+/** Read past the excerpt so a secret that straddles its end is redacted whole before the cut. */
+const STOP_EXCERPT_READ = 4096;
 /** Upstream `error` fields shown to people are cut to this many characters. */
 const ERROR_FIELD_MAX = 512;
 
@@ -27,6 +30,11 @@ export interface CpClientOptions {
   connectTimeoutMs?: number;
   dispatcher?: Dispatcher;
   now?: () => Date;
+  /**
+   * The profile's other secrets (the tenant's ADMIN_TOKEN is one already): everything the CP sends
+   * is scrubbed of them all, since an upstream may echo any secret it ever saw (SPEC §5).
+   */
+  secrets?: readonly string[];
 }
 
 export interface StartRequest {
@@ -79,11 +87,12 @@ type RouteFamily = "provision" | "admin";
 export class CpClient {
   private readonly config: CpConfig | null;
   private readonly ledger: CpLedger;
-  private readonly timeoutMs: number;
+  /** The deadline of every request, body reads included (SPEC §2: 120 s unless configured). */
+  readonly timeoutMs: number;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly now: () => Date;
-  private readonly secrets: string[];
+  private readonly redactor: Redactor;
 
   /** `config` null builds a client without a backend: every call that needs the CP answers NoBackend. */
   constructor(config: CpConfig | null, options: CpClientOptions) {
@@ -94,7 +103,7 @@ export class CpClient {
     this.dispatcher =
       options.dispatcher ?? new Agent({ connect: { timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS } });
     this.now = options.now ?? (() => new Date());
-    this.secrets = cpSecrets(config);
+    this.redactor = new Redactor([...cpSecrets(config), ...(options.secrets ?? [])]);
   }
 
   /**
@@ -114,7 +123,7 @@ export class CpClient {
     };
     const res = await this.send("provision", "POST", "/cp/workspaces/provision", opts, JSON.stringify(payload));
     const body = await res.read(SMALL_BODY_CAP);
-    const parsed = parseFirstJsonValue(body.toString("utf8"));
+    const parsed = parseRedactedJson(body.toString("utf8"), this.redactor);
     const fields = parsed.ok && isRecord(parsed.value) ? parsed.value : {};
     if (res.status !== 201) {
       const structured = typeof fields.error === "string" && fields.error !== "" ? this.safeText(fields.error) : "";
@@ -123,12 +132,13 @@ export class CpClient {
         status: res.status,
       });
     }
-    const instanceId = typeof fields.instance_id === "string" ? fields.instance_id : "";
-    if (!isEc2InstanceId(instanceId)) {
-      // Storing anything else as the mapping is how a workspace UUID once became its
-      // "instance id" and every later Stop failed.
-      throw new OpsError("Decode", "provision: the CP answered 201 without a valid EC2 instance_id", { status: 201 });
-    }
+    const given = typeof fields.instance_id === "string" ? fields.instance_id : "";
+    // A 201 is a machine the CP created, whatever id it answered: dropping it would leave a
+    // running EC2 no record points at (SPEC §2). An id that is not EC2-shaped is recorded as it is
+    // (an empty one under a placeholder), so the doctor shows the malformed binding and Stop
+    // refuses to send it (a workspace UUID once became an "instance id" and every Stop failed).
+    const malformed = !isEc2InstanceId(given);
+    const instanceId = given === "" ? EMPTY_INSTANCE_ID : given;
     const state = typeof fields.state === "string" ? fields.state : "";
     const at = this.now();
     try {
@@ -139,12 +149,21 @@ export class CpClient {
         tier: req.tier,
         runtime: req.runtime,
         at,
+        ...(malformed ? { malformed: true } : {}),
       });
     } catch (cause) {
       throw new OpsError(
         "Store",
         `provision: instance ${instanceId} was started but could not be recorded locally (${messageOf(cause)}); record it before stopping anything`,
         { cause },
+      );
+    }
+    if (malformed) {
+      const shown = stripControlChars(instanceId).slice(0, 64);
+      throw new OpsError(
+        "Decode",
+        `provision: the CP answered 201 with instance_id "${shown}", which is not an EC2 id: a machine was created and recorded as a malformed binding (molecule-ops doctor shows it); find it in the CP before provisioning again`,
+        { status: 201 },
       );
     }
     return { instanceId, state, privateIp: typeof fields.private_ip === "string" ? fields.private_ip : "" };
@@ -162,16 +181,32 @@ export class CpClient {
     if (!instanceId) return { instanceId: null };
     this.requireBackend();
     const path = `/cp/workspaces/${encodeURIComponent(workspaceId)}?${new URLSearchParams({ instance_id: instanceId })}`;
-    const res = await this.send("provision", "DELETE", path, opts);
+    let res: Awaited<ReturnType<CpClient["send"]>>;
+    try {
+      res = await this.send("provision", "DELETE", path, opts);
+    } catch (error) {
+      throw this.stopFailed(workspaceId, instanceId, null, asOpsError(error));
+    }
     if (res.status < 200 || res.status >= 300) {
-      const excerpt = this.safeText((await res.read(STOP_EXCERPT_CAP)).toString("utf8")).trim();
-      throw new OpsError(
+      // Redact first, cut after: the excerpt is cut from text that no longer holds a secret.
+      let text = "";
+      try {
+        text = (await res.read(STOP_EXCERPT_READ)).toString("utf8");
+      } catch {
+        // No excerpt then; the status says enough.
+      }
+      const clean = this.redactor.text(stripControlChars(text)).trim();
+      const excerpt = clean.length > STOP_EXCERPT_CAP ? `${clean.slice(0, STOP_EXCERPT_CAP)}…` : clean;
+      const error = new OpsError(
         codeForStatus(res.status),
         `stop ${workspaceId}: unexpected ${res.status}${excerpt ? `: ${excerpt}` : ""}`,
         { status: res.status },
       );
+      throw this.stopFailed(workspaceId, instanceId, res.status, error);
     }
-    await res.read(SMALL_BODY_CAP);
+    // Any 2xx is the CP accepting the terminate: its body is not read, so a 2xx whose body
+    // stalls or resets is not turned into a failure of a Stop that happened (SPEC §2).
+    res.discard();
     try {
       this.ledger.recordStopped({ workspaceId, instanceId, at: this.now() });
     } catch (cause) {
@@ -212,7 +247,7 @@ export class CpClient {
           status: res.status,
         });
       }
-      const parsed = parseFirstJsonValue((await res.read(SMALL_BODY_CAP)).toString("utf8"));
+      const parsed = parseRedactedJson((await res.read(SMALL_BODY_CAP)).toString("utf8"), this.redactor);
       if (!parsed.ok) throw new OpsError("Decode", `status: decode: ${parsed.reason}`);
       const state = isRecord(parsed.value) ? parsed.value.state : undefined;
       // A 2xx without a state is a broken CP, not a stopped instance: an empty state once made
@@ -242,7 +277,7 @@ export class CpClient {
         status: res.status,
       });
     }
-    const parsed = parseFirstJsonValue((await res.read(CONSOLE_BODY_CAP)).toString("utf8"));
+    const parsed = parseRedactedJson((await res.read(CONSOLE_BODY_CAP)).toString("utf8"), this.redactor);
     if (!parsed.ok) {
       throw new OpsError(
         "Decode",
@@ -307,8 +342,27 @@ export class CpClient {
 
   /** Upstream text made fit for a terminal, a log or the UI: no secret, no control sequence, bounded. */
   private safeText(text: string): string {
-    const clean = redactSecrets(stripControlChars(text), this.secrets);
+    const clean = this.redactor.text(stripControlChars(text));
     return clean.length > ERROR_FIELD_MAX ? `${clean.slice(0, ERROR_FIELD_MAX)}…` : clean;
+  }
+
+  /**
+   * A Stop that did not happen, written to the timeline as provision.ec2_stop_failed so the doctor
+   * finds the instance that may still run (the 13 zombie EC2s were Stops that failed silently).
+   * The error returned is the one to throw; a store that cannot record is said in it too.
+   */
+  private stopFailed(workspaceId: string, instanceId: string, status: number | null, error: OpsError): OpsError {
+    if (error.code === "Cancelled") return error;
+    try {
+      this.ledger.recordStopFailed({ workspaceId, instanceId, status, error: error.message, at: this.now() });
+      return error;
+    } catch (cause) {
+      return new OpsError(
+        error.code,
+        `${error.message} (and the failed Stop could not be recorded in the cache: ${messageOf(cause)})`,
+        { cause: error, ...(error.status === undefined ? {} : { status: error.status }) },
+      );
+    }
   }
 }
 
@@ -326,6 +380,9 @@ function checkedInstanceId(instanceId: string | null, workspaceId: string, op: s
   }
   return instanceId;
 }
+
+/** What an empty instance_id in a 201 is recorded as: visibly not an EC2 id. */
+export const EMPTY_INSTANCE_ID = "(empty instance_id)";
 
 function noBackend(): OpsError {
   return new OpsError("NoBackend", "no control plane is configured for this profile");

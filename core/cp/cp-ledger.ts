@@ -7,6 +7,7 @@ export interface CpLedger {
   resolveInstanceId(workspaceId: string): string | null;
   recordStarted(record: StartedRecord): void;
   recordStopped(record: StoppedRecord): void;
+  recordStopFailed(record: StopFailedRecord): void;
 }
 
 export interface StartedRecord {
@@ -16,10 +17,23 @@ export interface StartedRecord {
   tier: number;
   runtime: string;
   at: Date;
+  /** The CP answered an instance id that is not EC2-shaped: recorded as it is, flagged. */
+  malformed?: boolean;
 }
 
 export interface StoppedRecord {
   workspaceId: string;
   instanceId: string;
+  at: Date;
+}
+
+/** SPEC §2: `provision.ec2_stop_failed {workspace_id, instance_id, status, error}`. */
+export interface StopFailedRecord {
+  workspaceId: string;
+  instanceId: string;
+  /** The CP's status; null when no answer came (timeout, reset). */
+  status: number | null;
+  /** Already redacted and at most a 512-byte excerpt of the body. */
+  error: string;
   at: Date;
 }

@@ -346,38 +346,56 @@ async function stuckProvisioning(o: DoctorOptions, row: WorkspaceRow, now: numbe
   };
 }
 
-/** A Stop that failed (restart.failed at step stop) with no later ec2_stopped or ec2_started. */
+/**
+ * A Stop that failed (provision.ec2_stop_failed, written by the CP client whoever asked: the CLI,
+ * the UI, a restart, the doctor; or, in caches from before it, restart.failed at step stop) with
+ * no ec2_stopped or ec2_started for the workspace since: its instance may still be running.
+ */
 function failedStops(store: Store, byId: Map<string, WorkspaceRow>): Finding[] {
+  const FAILED = `(event = 'provision.ec2_stop_failed' OR (event = 'restart.failed' AND json_extract(fields, '$.step') = 'stop'))`;
   const rows = store.db
-    .prepare<[], { workspace_id: string; ts: number; fields: string }>(
-      `SELECT f.workspace_id, f.ts, f.fields FROM events f
-       WHERE f.event = 'restart.failed' AND f.workspace_id IS NOT NULL
-         AND json_extract(f.fields, '$.step') = 'stop'
-         AND f.ts = (SELECT max(ts) FROM events g WHERE g.workspace_id = f.workspace_id
-                     AND g.event = 'restart.failed' AND json_extract(g.fields, '$.step') = 'stop')
+    .prepare<[], { workspace_id: string; instance_id: string | null; ts: number; fields: string; event: string }>(
+      `SELECT f.workspace_id, f.instance_id, f.ts, f.fields, f.event FROM events f
+       WHERE f.workspace_id IS NOT NULL AND ${FAILED.replaceAll("event", "f.event").replaceAll("fields", "f.fields")}
+         AND f.ts = (SELECT max(g.ts) FROM events g WHERE g.workspace_id = f.workspace_id
+                     AND ${FAILED.replaceAll("event", "g.event").replaceAll("fields", "g.fields")})
          AND NOT EXISTS (SELECT 1 FROM events l WHERE l.workspace_id = f.workspace_id AND l.ts > f.ts
-                         AND l.event IN ('provision.ec2_stopped', 'provision.ec2_started'))`,
+                         AND l.event IN ('provision.ec2_stopped', 'provision.ec2_started'))
+       ORDER BY f.workspace_id, f.event = 'provision.ec2_stop_failed' DESC`,
     )
     .all();
-  return rows.map((r) => {
+  const findings = new Map<string, Finding>();
+  for (const r of rows) {
+    // One finding a workspace; the CP client's record (it names the instance and status) first.
+    if (findings.has(r.workspace_id)) continue;
     const row = byId.get(r.workspace_id);
     let error = "";
+    let status: unknown = null;
     try {
-      const f = JSON.parse(r.fields) as { error?: unknown };
+      const f = JSON.parse(r.fields) as { error?: unknown; status?: unknown };
       error = typeof f.error === "string" ? f.error : "";
+      status = f.status;
     } catch {
       // the evidence says what it can
     }
-    return {
-      id: findingId("failed_stop", r.workspace_id, row?.instanceId ?? null),
+    const instanceId = r.instance_id ?? row?.instanceId ?? null;
+    findings.set(r.workspace_id, {
+      id: findingId("failed_stop", r.workspace_id, instanceId),
       kind: "failed_stop",
       severity: "warning",
       workspace_id: r.workspace_id,
       workspace_name: row?.name ?? null,
-      instance_id: row?.instanceId ?? null,
-      summary: "a Stop failed and nothing stopped or started the workspace since: its old instance may still run",
-      evidence: [{ at: iso(r.ts), source: "timeline", text: error || "restart.failed at step stop" }],
-      action: { kind: "restart", label: "Restart the workspace (Stop again, then Start)" },
-    } satisfies Finding;
-  });
+      instance_id: instanceId,
+      summary: `a Stop${instanceId ? ` of ${instanceId}` : ""} failed and nothing stopped or started the workspace since: its instance may still run`,
+      evidence: [
+        {
+          at: iso(r.ts),
+          source: "timeline",
+          text: error || (typeof status === "number" ? `Stop answered ${status}` : `${r.event} at step stop`),
+        },
+      ],
+      action: { kind: "restart", label: "Restart the workspace (Stop again, then the tenant's restart)" },
+    });
+  }
+  return [...findings.values()];
 }

@@ -109,9 +109,10 @@ describe("restart via cp", () => {
     expect(requestsTo(w, "POST", "tenant.restart")).toHaveLength(0);
     expect(w.sim.state.instance(instance)?.state).toBe("running");
     const records = consoleRecords(w, id);
-    expect(records.map((r) => r.event)).toEqual(["restart.pre_stop", "restart.failed"]);
-    expect(records[1]?.fields).toMatchObject({ workspace_id: id, via: "cp", step: "stop" });
-    expect(String(records[1]?.fields.error)).toContain("503");
+    expect(records.map((r) => r.event)).toEqual(["restart.pre_stop", "provision.ec2_stop_failed", "restart.failed"]);
+    expect(records[1]?.fields).toMatchObject({ workspace_id: id, instance_id: instance, status: 503 });
+    expect(records[2]?.fields).toMatchObject({ workspace_id: id, via: "cp", step: "stop" });
+    expect(String(records[2]?.fields.error)).toContain("503");
     expect(w.store.restarts.latestFor(id)).toMatchObject({ state: "failed", step: "stop" });
   });
 

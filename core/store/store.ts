@@ -1,4 +1,4 @@
-import type { CpLedger, StartedRecord, StoppedRecord } from "../cp/cp-ledger";
+import type { CpLedger, StartedRecord, StopFailedRecord, StoppedRecord } from "../cp/cp-ledger";
 import { OpsError } from "../errors";
 import { formatGoJson } from "../provlog";
 import { InstanceBindings } from "./instance-bindings";
@@ -50,6 +50,7 @@ export class Store implements CpLedger {
       state: r.state,
       tier: r.tier,
       runtime: r.runtime,
+      ...(r.malformed ? { malformed_instance_id: true } : {}),
     };
     this.guard("record the start", () =>
       this.db.transaction(() => {
@@ -119,6 +120,15 @@ export class Store implements CpLedger {
           source: "console",
         });
       })(),
+    );
+  }
+
+  /** A Stop that did not happen: the instance may still run, and the doctor must be able to find it. */
+  recordStopFailed(r: StopFailedRecord): void {
+    this.recordConsoleEvent(
+      "provision.ec2_stop_failed",
+      { workspace_id: r.workspaceId, instance_id: r.instanceId, status: r.status, error: r.error },
+      r.at,
     );
   }
 
