@@ -1,7 +1,7 @@
 import { envValue } from "../core/config/base-url";
 import { readCpConfig } from "../core/config/cp-config";
-import { envSecrets } from "../core/config/secret-env";
 import { defaultDbPath } from "../core/config/data-dir";
+import { envSecrets } from "../core/config/secret-env";
 import type { CpClient } from "../core/cp/cp-client";
 import { type ConsoleReader, consoleReader } from "../core/ops/console-reader";
 import { Store } from "../core/store/store";
