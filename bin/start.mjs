@@ -3,9 +3,9 @@
 // binary is installed, else the browser host (DESIGN), saying which in one line. No credentials
 // are needed: the emulator's own environment is the app's "environment" profile.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir, userInfo } from "node:os";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -14,7 +14,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const cli = join(root, "bin", "molecule-ops.mjs");
 const children = [];
 
+let stopping = false;
+/** The first reason to stop decides the exit code: the children it kills do not override it. */
 function stopAll(code = 0) {
+  if (stopping) return;
+  stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
   process.exitCode = code;
 }
@@ -64,12 +68,16 @@ function electronBinary() {
   }
 }
 
+// The emulator's data never mixes with a real tenant's cache. A fresh folder each run, made by
+// mkdtemp (random name, 0700) and removed on exit: a fixed name under /tmp could be created
+// first by another user, who would then own the cache and its logs (issue 14).
+const ownHome = !process.env.MOLECULE_OPS_HOME;
 const env = {
   ...process.env,
-  // The emulator's data never mixes with a real tenant's cache.
-  MOLECULE_OPS_HOME: process.env.MOLECULE_OPS_HOME || join(tmpdir(), `molecule-ops-emulator-${userInfo().uid}`),
+  MOLECULE_OPS_HOME: process.env.MOLECULE_OPS_HOME || mkdtempSync(join(tmpdir(), "molecule-ops-emulator-")),
 };
 delete env.MOLECULE_OPS_DB;
+if (ownHome) process.on("exit", () => rmSync(env.MOLECULE_OPS_HOME, { recursive: true, force: true }));
 
 // The emulated tenant writes its own server log, and the app learns workspace→instance ids by
 // importing it, exactly as staff do with a real tenant (its API has no instance ids, SPEC §3).

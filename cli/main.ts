@@ -1,3 +1,4 @@
+import { logBugInDataDir } from "../core/config/bug-log";
 import { OpsError } from "../core/errors";
 import { parseCommandLine } from "./command-line";
 import type { Command } from "./commands/command";
@@ -62,7 +63,13 @@ async function main(argv: string[]): Promise<number> {
     ctx = new CommandContext(parsed, process.env);
     return await command.run(ctx);
   } catch (error) {
-    return exitCodeFor(reportError(error, json).code);
+    const code = exitCodeFor(reportError(error, json).code);
+    if (!(error instanceof OpsError)) {
+      // A bug: the terminal got no details (they could hold anything); its cause goes, redacted, to the log.
+      const log = logBugInDataDir(name, error);
+      if (log) process.stderr.write(`molecule-ops: its cause is logged in ${log}\n`);
+    }
+    return code;
   } finally {
     await ctx?.close().catch(() => {});
   }

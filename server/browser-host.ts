@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 import { answerRequest, parseExport, parseSubscription, safeError } from "../core/api/dispatch";
 import { TOKEN_HEADER } from "../core/api/ops-client";
 import type { OpsService } from "../core/api/ops-service";
-import { redactSecrets } from "../core/config/redact";
+import { BugLog, dataDirLogPolicy } from "../core/config/bug-log";
+import { redactSecrets, stripControlChars } from "../core/config/redact";
 import { OpsError } from "../core/errors";
 import { CONTENT_SECURITY_POLICY } from "./content-security-policy";
 import { fetchSiteAllowed, headerOf, hostAllowed, originAllowed, tokenMatches } from "./request-guard";
@@ -18,6 +19,8 @@ export interface BrowserHostOptions {
   port?: number;
   /** Default: 32 random bytes, new every run. */
   token?: string;
+  /** Where bugs' causes go (redacted). Default: `logs/` in the data folder. */
+  bugLog?: BugLog;
 }
 
 export interface BrowserHost {
@@ -40,11 +43,17 @@ const HEARTBEAT_MS = 15_000;
  */
 export async function startBrowserHost(o: BrowserHostOptions): Promise<BrowserHost> {
   const token = o.token ?? randomBytes(32).toString("base64url");
+  const bugLog = o.bugLog ?? new BugLog(dataDirLogPolicy(process.env));
+  const failure = (error: unknown, where: string) => {
+    if (!(error instanceof OpsError)) logInternal(bugLog, error, where, o.service.secrets());
+    return safeError(error, o.service.secrets());
+  };
   const sockets = new Set<import("node:net").Socket>();
   let port = 0;
   const server = createServer((req, res) => {
-    handle(req, res, o, token, port).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: safeError(error, o.service.secrets()) });
+    handle(req, res, o, token, port, failure).catch((error: unknown) => {
+      const safe = failure(error, `${req.method} ${(req.url ?? "").split("?")[0]?.slice(0, 80)}`);
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: safe });
       else res.destroy();
     });
   });
@@ -73,7 +82,17 @@ export async function startBrowserHost(o: BrowserHostOptions): Promise<BrowserHo
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, o: BrowserHostOptions, token: string, port: number) {
+/** A safe error for the answer; a bug's cause is logged on the way. */
+type Failure = (error: unknown, where: string) => ReturnType<typeof safeError>;
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  o: BrowserHostOptions,
+  token: string,
+  port: number,
+  failure: Failure,
+) {
   securityHeaders(res);
   if (!hostAllowed(req.headers.host, port)) return sendText(res, 421, "misdirected request: unknown Host");
   const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
@@ -91,15 +110,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, o: BrowserHostO
   if (request && req.method === "POST") {
     const input = await readJsonBody(req);
     if (!input.ok) return sendJson(res, 400, apiError("Input", input.message));
-    const answer = await answerRequest(service, decodeURIComponent(request[1] ?? ""), input.value, (error, name) =>
-      logInternal(error, name, service.secrets()),
-    );
+    const answer = await answerRequest(service, decodeURIComponent(request[1] ?? ""), input.value, failure);
     return sendJson(res, answer.ok ? 200 : statusOf(answer.error.code), answer);
   }
   const subscription = /^\/api\/subscribe\/([^/]+)$/.exec(url.pathname);
-  if (subscription && req.method === "GET") return streamSubscription(req, res, service, subscription[1] ?? "", url);
-  if (url.pathname === "/api/export" && req.method === "POST") return streamExport(req, res, service);
-  if (url.pathname === "/api/import" && req.method === "POST") return importUpload(req, res, service);
+  if (subscription && req.method === "GET") {
+    return streamSubscription(req, res, service, subscription[1] ?? "", url, failure);
+  }
+  if (url.pathname === "/api/export" && req.method === "POST") return streamExport(req, res, service, failure);
+  if (url.pathname === "/api/import" && req.method === "POST") return importUpload(req, res, service, failure);
   return sendJson(res, 404, apiError("NotFound", "no such API route"));
 }
 
@@ -123,6 +142,7 @@ async function streamSubscription(
   service: OpsService,
   rawName: string,
   url: URL,
+  failure: Failure,
 ) {
   let parsed: ReturnType<typeof parseSubscription>;
   try {
@@ -130,7 +150,7 @@ async function streamSubscription(
     parsed = parseSubscription(decodeURIComponent(rawName), raw ? JSON.parse(raw) : {});
   } catch (error) {
     const e = error instanceof SyntaxError ? new OpsError("Input", "invalid input: not JSON") : error;
-    const safe = safeError(e, service.secrets());
+    const safe = failure(e, `subscribe ${rawName.slice(0, 60)}`);
     return sendJson(res, statusOf(safe.code), { ok: false, error: safe });
   }
   const stop = new AbortController();
@@ -144,21 +164,23 @@ async function streamSubscription(
       res.write(`data: ${JSON.stringify({ item })}\n\n`);
     }
   } catch (error) {
-    if (!stop.signal.aborted) res.write(`data: ${JSON.stringify({ error: safeError(error, service.secrets()) })}\n\n`);
+    if (!stop.signal.aborted) {
+      res.write(`data: ${JSON.stringify({ error: failure(error, `subscription ${parsed.name}`) })}\n\n`);
+    }
   } finally {
     clearInterval(heartbeat);
     res.end();
   }
 }
 
-async function streamExport(req: IncomingMessage, res: ServerResponse, service: OpsService) {
+async function streamExport(req: IncomingMessage, res: ServerResponse, service: OpsService, failure: Failure) {
   const body = await readJsonBody(req);
   if (!body.ok) return sendJson(res, 400, apiError("Input", body.message));
   let input: ReturnType<typeof parseExport>;
   try {
     input = parseExport(body.value);
   } catch (error) {
-    const safe = safeError(error, service.secrets());
+    const safe = failure(error, "export");
     return sendJson(res, statusOf(safe.code), { ok: false, error: safe });
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
@@ -184,20 +206,20 @@ async function streamExport(req: IncomingMessage, res: ServerResponse, service: 
     }
     res.end();
   } catch (error) {
-    if (!started) {
-      const safe = safeError(error, service.secrets());
-      return sendJson(res, statusOf(safe.code), { ok: false, error: safe });
-    }
+    // The browser went away (a cancelled download): nobody to answer, and no bug to log.
+    if (res.destroyed) return;
+    const safe = failure(error, "export");
+    if (!started) return sendJson(res, statusOf(safe.code), { ok: false, error: safe });
     res.destroy();
   }
 }
 
-async function importUpload(req: IncomingMessage, res: ServerResponse, service: OpsService) {
+async function importUpload(req: IncomingMessage, res: ServerResponse, service: OpsService, failure: Failure) {
   try {
     const report = await service.importLog(req);
     return sendJson(res, 200, { ok: true, result: report });
   } catch (error) {
-    const safe = safeError(error, service.secrets());
+    const safe = failure(error, "import");
     return sendJson(res, statusOf(safe.code), { ok: false, error: safe });
   }
 }
@@ -224,15 +246,21 @@ async function readJsonBody(
   }
 }
 
-/** A bug's cause, for whoever runs the host: redacted, and the stack only with MOLECULE_OPS_DEBUG. */
-function logInternal(error: unknown, request: string, secrets: readonly string[]): void {
-  const detail =
-    error instanceof Error
-      ? process.env.MOLECULE_OPS_DEBUG
-        ? (error.stack ?? error.message)
-        : error.message
-      : String(error);
-  process.stderr.write(`molecule-ops serve: internal error in ${request}: ${redactSecrets(detail, secrets)}\n`);
+/**
+ * A bug's cause, for whoever runs the host: the whole of it (stack, causes), redacted, in the log
+ * file; the terminal gets one line saying where. Only if the log cannot be written does the
+ * terminal get the redacted message itself, so that the cause is never lost.
+ */
+function logInternal(log: BugLog, error: unknown, where: string, secrets: readonly string[]): void {
+  const safe = (text: string) => stripControlChars(redactSecrets(text, secrets));
+  if (log.write(where, error, secrets)) {
+    process.stderr.write(
+      `molecule-ops serve: internal error in ${safe(where)}; its cause is logged in ${log.policy.path}\n`,
+    );
+    return;
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`molecule-ops serve: internal error in ${safe(where)}: ${safe(detail)}\n`);
 }
 
 function securityHeaders(res: ServerResponse): void {

@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from "node:fs";
+import { replaceFileSync } from "../../core/config/private-file";
 import { OpsError } from "../../core/errors";
 import { stringFlag, workspaceIdArg } from "../command-line";
 import type { CommandContext } from "../context";
@@ -57,12 +57,13 @@ export const consoleCommand: Command = {
   },
 };
 
-/** A half-written file is never left behind under the name the user asked for. */
+/**
+ * A half-written file is never left behind under the name the user asked for, and the console
+ * (which may show anything the machine printed) is written through a private temp file.
+ */
 function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.partial`;
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    replaceFileSync(path, text);
   } catch (cause) {
     throw new OpsError("Input", `cannot write ${path}: ${(cause as NodeJS.ErrnoException).code ?? "error"}`, { cause });
   }

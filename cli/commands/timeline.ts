@@ -1,4 +1,4 @@
-import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { replaceFile, writeAll } from "../../core/config/private-file";
 import { OpsError } from "../../core/errors";
 import { exportTimeline, TIMELINE_FORMATS, type TimelineFormat } from "../../core/provlog/timeline-export";
 import type { Db } from "../../core/store/open-store";
@@ -71,27 +71,19 @@ function writeStdout(chunk: Buffer): Promise<void> | void {
   return new Promise((resolve) => process.stdout.once("drain", resolve));
 }
 
-/** Written beside the target and renamed at the end: an interrupted export never leaves a half file under the name asked for. */
+/**
+ * Written to a private temp file beside the target and renamed at the end: an interrupted export
+ * never leaves a half file under the name asked for, and nobody can plant a file or a link where
+ * the rows go (core/config/private-file.ts).
+ */
 async function exportToFile(path: string, db: Db, filter: TimelineFilter, format: TimelineFormat) {
-  const tmp = `${path}.${process.pid}.partial`;
-  let fd: number;
+  let count = 0;
   try {
-    fd = openSync(tmp, "w");
-  } catch (cause) {
-    throw new OpsError("Input", `cannot write ${path}: ${(cause as NodeJS.ErrnoException).code ?? "error"}`, { cause });
-  }
-  try {
-    const count = await exportTimeline(db, filter, format, (chunk) => {
-      writeSync(fd, chunk);
+    await replaceFile(path, async (fd) => {
+      count = await exportTimeline(db, filter, format, (chunk) => writeAll(fd, chunk));
     });
-    closeSync(fd);
-    renameSync(tmp, path);
     return count;
   } catch (cause) {
-    try {
-      closeSync(fd);
-    } catch {}
-    rmSync(tmp, { force: true });
     if (cause instanceof OpsError) throw cause;
     throw new OpsError("Input", `cannot write ${path}: ${(cause as NodeJS.ErrnoException).code ?? "error"}`, { cause });
   }

@@ -1,7 +1,9 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { OpsError } from "../errors";
-import type { CredentialStore, ProfileSecrets } from "./credentials";
+import { type CredentialStore, type ProfileSecrets, storedSecrets } from "./credentials";
+import { currentUser, ensurePrivateDir, shellWord } from "./private-dir";
+import { replaceFileSync } from "./private-file";
 
 interface CredentialsFile {
   version: 1;
@@ -57,35 +59,41 @@ export class FileCredentials implements CredentialStore {
       throw new OpsError("Config", `the credentials file ${this.path} has no "profiles" object`);
     }
     const out: Record<string, ProfileSecrets> = Object.create(null);
-    for (const [name, s] of Object.entries(profiles as Record<string, unknown>)) {
-      const r = (s ?? {}) as Record<string, unknown>;
-      out[name] = {
-        adminToken: typeof r.adminToken === "string" ? r.adminToken : "",
-        provisionSecret: typeof r.provisionSecret === "string" ? r.provisionSecret : "",
-        adminApiToken: typeof r.adminApiToken === "string" ? r.adminApiToken : "",
-      };
-    }
+    for (const [name, s] of Object.entries(profiles as Record<string, unknown>)) out[name] = storedSecrets(s);
     return { version: 1, profiles: out };
   }
 
-  /** Written to a 0600 temp file and renamed: never a moment where the secrets are world-readable. */
+  /**
+   * In a folder of the user's own, through a private temp file renamed into place: never a
+   * moment where the secrets are readable by others, nor a name someone could plant a file at.
+   */
   private write(file: CredentialsFile): void {
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, this.path);
+    ensurePrivateDir(dirname(this.path));
+    try {
+      replaceFileSync(this.path, `${JSON.stringify(file, null, 2)}\n`);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+      throw new OpsError("Config", `could not write the credentials file ${this.path} (${code})`, { cause });
+    }
   }
 }
 
-/** Refuses a secrets file that group or others may read (POSIX; Windows has no such bits). */
+/** Refuses a secrets file that is not the user's own, or that group or others may read (POSIX). */
 export function checkOwnerOnly(path: string): void {
   if (process.platform === "win32") return;
-  const mode = statSync(path).mode & 0o777;
+  const st = statSync(path);
+  const me = currentUser();
+  if (st.uid !== me.uid) {
+    throw new OpsError(
+      "Config",
+      `refusing to read secrets from ${path}: it belongs to another user (uid ${st.uid}), not to you (${me.name}); remove it, or run: sudo chown ${me.name} ${shellWord(path)}`,
+    );
+  }
+  const mode = st.mode & 0o777;
   if ((mode & 0o077) !== 0) {
     throw new OpsError(
       "Config",
-      `refusing to read secrets from ${path}: it is readable by group or others (mode ${mode.toString(8).padStart(4, "0")}); run: chmod 600 ${path}`,
+      `refusing to read secrets from ${path}: it is readable by group or others (mode ${mode.toString(8).padStart(4, "0")}); run: chmod 600 ${shellWord(path)}`,
     );
   }
 }

@@ -1,6 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { OpsError } from "../errors";
+import { ensurePrivateDir } from "./private-dir";
+import { replaceFileSync } from "./private-file";
 
 /** A tenant the console can work on; its secrets live in a CredentialStore, never here. */
 export interface Profile {
@@ -48,10 +50,14 @@ export class ProfileStore {
   update(change: (state: StateFile) => void): StateFile {
     const state = this.read();
     change(state);
-    mkdirSync(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
-    renameSync(tmp, this.path);
+    // Issue 14: anyone who can edit this file can point a profile's URLs elsewhere.
+    ensurePrivateDir(dirname(this.path));
+    try {
+      replaceFileSync(this.path, `${JSON.stringify(state, null, 2)}\n`);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+      throw new OpsError("Config", `could not write the settings file ${this.path} (${code})`, { cause });
+    }
     return state;
   }
 }

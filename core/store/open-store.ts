@@ -1,6 +1,8 @@
-import { existsSync, mkdirSync, renameSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, renameSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { ensurePrivateDir } from "../config/private-dir";
+import { createPrivateFile } from "../config/private-file";
 import { OpsError } from "../errors";
 import { MIGRATIONS, READ_INDEXES } from "./migrations";
 
@@ -14,10 +16,11 @@ const APPLICATION_ID = 0x4d4f5053; // "MOPS"
  * writer (sync, import); a busy timeout so a second process waits instead of failing.
  */
 export function openDatabase(path: string): Db {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") ensurePrivateDir(dirname(path));
   const isNew = path === ":memory:" || !existsSync(path);
   let db: Db | undefined;
   try {
+    if (path !== ":memory:") makePrivate(path, isNew);
     db = new Database(path);
     db.pragma("busy_timeout = 5000");
     // Before any pragma that writes (WAL changes the file header): another application's
@@ -45,6 +48,33 @@ export function openDatabase(path: string): Db {
     throw new OpsError("Store", `cannot prepare the cache ${path}: ${describeSqliteError(cause)}`, { cause });
   }
   return db;
+}
+
+/**
+ * The cache holds consoles, timelines and mappings (issue 14: 0644 under umask 022, readable by
+ * every user of a jump box). SQLite creates its -wal and -shm with the mode of the database
+ * file, so a new cache is created empty, exclusively and 0600 before SQLite opens it (an empty
+ * file is a new database to SQLite). A cache from before, and its -wal and -shm, are tightened.
+ */
+function makePrivate(path: string, isNew: boolean): void {
+  if (isNew) {
+    try {
+      closeSync(createPrivateFile(path));
+      return;
+    } catch (error) {
+      // Another process created it a moment ago: an existing cache, tightened below.
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+  if (process.platform === "win32") return;
+  for (const suffix of ["", "-wal", "-shm"]) {
+    try {
+      const st = statSync(path + suffix);
+      if (st.uid === process.getuid?.() && (st.mode & 0o077) !== 0) chmodSync(path + suffix, 0o600);
+    } catch {
+      // No -wal or -shm: SQLite will create them with the file's (now private) mode.
+    }
+  }
 }
 
 function refuseForeign(db: Db, path: string, isNew: boolean): void {
