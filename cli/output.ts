@@ -1,3 +1,4 @@
+import { keepColoursOnly } from "../core/api/terminal-text";
 import { OpsError } from "../core/errors";
 
 export function printJson(value: unknown): void {
@@ -31,13 +32,11 @@ export function reportError(error: unknown, json: boolean): OpsError {
   return safe;
 }
 
-/** Keeps colours (SGR) but drops escape sequences that could move the cursor or retitle the terminal. */
+/**
+ * For a terminal: keeps colours (well-formed SGR sequences), \n and \t, and drops every other
+ * escape sequence and control character, NUL and C1 included, in one pass (see
+ * core/api/terminal-text.ts): a workspace's console must not clear the screen or fake output.
+ */
 export function terminalSafe(text: string): string {
-  return text
-    .replace(/\u001b\[[0-9;]*m/g, (sgr) => `\u0000${sgr.slice(1)}`)
-    .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, "")
-    .replace(/\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?/g, "")
-    .replace(/\u001b[@-_]?/g, "")
-    .replace(/[\u0001-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f]/g, "")
-    .replace(/\u0000\[/g, "\u001b[");
+  return keepColoursOnly(text);
 }

@@ -1,6 +1,7 @@
-/** Types of build-app.mjs for the TypeScript that imports it (the e2e spec). */
+/** Types of build-app.mjs for the TypeScript that imports it (the e2e spec, the build test). */
 export declare function buildElectronApp(options?: { outDir?: string }): Promise<{
   main: string;
   preload: string;
-  parseWorker: string;
+  /** The parser thread as a data: URL, exactly as main.mjs carries it. */
+  parseWorkerUrl: string;
 }>;

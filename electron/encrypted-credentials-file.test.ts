@@ -2,7 +2,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { answerRequest } from "../core/api/dispatch";
+import { OpsService } from "../core/api/ops-service";
 import type { ProfileSecrets } from "../core/config/credentials";
+import { ProfileStore } from "../core/config/profile-store";
 import { OpsError } from "../core/errors";
 import { EncryptedCredentialsFile, type SecretCipher } from "./encrypted-credentials-file";
 
@@ -125,6 +128,45 @@ describe("EncryptedCredentialsFile", () => {
     await expect(store.get("prod")).rejects.toThrow(/is not valid JSON; fix or remove it/);
     writeFileSync(join(dir, "credentials.json"), '{"profiles": []}', { mode: 0o600 });
     await expect(store.get("prod")).rejects.toThrow(/has no "profiles" object/);
+  });
+
+  it("seals the origins with the secrets, and keeps them through a key rotation", async () => {
+    const cipher = new ReversingCipher();
+    const store = new EncryptedCredentialsFile(path, cipher, STORE);
+    const origins = { tenantUrl: "https://tenant.example.com", cpUrl: "https://cp.example.com" };
+    await store.set("prod", { ...SECRETS, origins });
+    expect(readFileSync(path, "utf8")).not.toContain("example.com");
+    expect(await store.get("prod")).toEqual({ ...SECRETS, origins });
+    cipher.stale = true;
+    expect(await store.get("prod")).toEqual({ ...SECRETS, origins });
+    cipher.stale = false;
+    expect(await store.get("prod")).toEqual({ ...SECRETS, origins });
+  });
+
+  it("in the desktop app's service: a profile pointed at another tenant loses its sealed secrets", async () => {
+    const store = new EncryptedCredentialsFile(path, new ReversingCipher(), STORE);
+    const service = new OpsService({
+      profiles: new ProfileStore(join(dir, "profiles.json")),
+      credentials: store,
+      env: { MOLECULE_OPS_HOME: dir },
+      host: "electron",
+      version: "test",
+    });
+    try {
+      const profile = { name: "prod", tenantUrl: "https://tenant.example.com", orgId: "o", cpUrl: null };
+      expect(await answerRequest(service, "profiles.save", { profile, secrets: SECRETS })).toMatchObject({
+        ok: true,
+        result: { hasSecrets: true },
+      });
+      const moved = { ...profile, tenantUrl: "https://elsewhere.example.net" };
+      expect(await answerRequest(service, "profiles.save", { profile: moved })).toMatchObject({
+        ok: true,
+        result: { hasSecrets: false },
+      });
+      expect(await store.get("prod")).toBeNull();
+    } finally {
+      await service.close();
+    }
   });
 
   it("reports itself as safeStorage", () => {

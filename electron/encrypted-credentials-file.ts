@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { CredentialStore, ProfileSecrets } from "../core/config/credentials";
+import { type CredentialStore, type ProfileSecrets, storedSecrets } from "../core/config/credentials";
+import { ensurePrivateDir } from "../core/config/private-dir";
+import { replaceFileSync } from "../core/config/private-file";
 import { OpsError } from "../core/errors";
 import type { CredentialPolicy } from "./credential-policy";
 
@@ -64,10 +66,12 @@ export class EncryptedCredentialsFile implements CredentialStore {
 
   async set(profile: string, secrets: ProfileSecrets): Promise<void> {
     if (!this.canStore) throw new OpsError("Config", `cannot store secrets: ${this.detail}`);
+    // The origins are sealed with the secrets: whoever can edit the file cannot rebind them.
     const plain = JSON.stringify({
       adminToken: secrets.adminToken,
       provisionSecret: secrets.provisionSecret,
       adminApiToken: secrets.adminApiToken,
+      ...(secrets.origins ? { origins: secrets.origins } : {}),
     });
     const sealed = (await this.cipher.encrypt(plain)).toString("base64");
     await this.change((file) => {
@@ -112,30 +116,21 @@ export class EncryptedCredentialsFile implements CredentialStore {
   }
 
   private async write(file: SealedFile): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    const tmp = `${this.path}.${process.pid}.tmp`;
+    // A folder of the person's own (0700), refused when another user owns it or others can write it.
+    ensurePrivateDir(dirname(this.path));
     try {
-      await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-      await chmod(tmp, 0o600);
-      await rename(tmp, this.path);
+      // Exclusive, random-named, never through a link, checked after opening (core/config/private-file).
+      replaceFileSync(this.path, `${JSON.stringify(file, null, 2)}\n`);
     } catch (cause) {
-      await rm(tmp, { force: true });
       throw new OpsError("Config", `could not write the secrets file ${this.path}`, { cause });
     }
   }
 }
 
 function secretsOf(plain: string): ProfileSecrets {
-  let r: Record<string, unknown>;
   try {
-    r = (JSON.parse(plain) ?? {}) as Record<string, unknown>;
+    return storedSecrets(JSON.parse(plain));
   } catch {
-    r = {};
+    return storedSecrets(null);
   }
-  const text = (v: unknown) => (typeof v === "string" ? v : "");
-  return {
-    adminToken: text(r.adminToken),
-    provisionSecret: text(r.provisionSecret),
-    adminApiToken: text(r.adminApiToken),
-  };
 }

@@ -1,4 +1,14 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -59,6 +69,23 @@ describe("answerExport", () => {
     expect(answer).toEqual({ ok: true, result: { rows: 3, saved: true } });
     expect(readFileSync(path, "utf8")).toBe("ts,event\n1,a\n2,b\n");
     expect(readdirSync(dir)).toEqual(["timeline.csv"]);
+  });
+
+  it("writes the export 0600 whatever the umask, and replaces a link at the chosen name instead of writing through it", async () => {
+    const path = join(dir, "timeline.csv");
+    const victim = join(dir, "victim.txt");
+    writeFileSync(victim, "untouched");
+    symlinkSync(victim, path);
+    const umask = process.umask(0o022);
+    try {
+      expect(await exportTimelineToFile(service(["ts,event\n"]), INPUT, path)).toBe(1);
+    } finally {
+      process.umask(umask);
+    }
+    expect(lstatSync(path).isSymbolicLink()).toBe(false);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(victim, "utf8")).toBe("untouched");
+    expect(readdirSync(dir).sort()).toEqual(["timeline.csv", "victim.txt"]);
   });
 
   it("saves nothing when the person cancels", async () => {

@@ -1,10 +1,10 @@
-import { open, rename, rm } from "node:fs/promises";
 import { isAbsolute } from "node:path";
 import type { Answer } from "../core/api/dispatch";
 import { parseExport, safeError } from "../core/api/dispatch";
 import type { ImportReportView } from "../core/api/ops-client";
 import type { OpsService } from "../core/api/ops-service";
 import type { ExportInput } from "../core/api/schemas";
+import { replaceFile, writeAll } from "../core/config/private-file";
 import { OpsError } from "../core/errors";
 import type { ImportReport } from "../core/provlog/ingest";
 import { logUnexpected } from "./unexpected-error";
@@ -59,29 +59,22 @@ export function suggestedLogPath(raw: unknown): string | undefined {
 }
 
 /**
- * Streams the export into `<path>.<pid>.part` and renames it over `path` once complete: a failed
- * or interrupted export never leaves a truncated file under the name the person chose.
+ * Streams the export into a private temp file beside `path` (exclusive, random name, never
+ * through a link) and renames it over `path` once complete: a failed or interrupted export never
+ * leaves a truncated file under the name the person chose, nor an export readable by others.
  */
 export async function exportTimelineToFile(
   service: Pick<OpsService, "exportTimeline">,
   input: ExportInput,
   path: string,
 ): Promise<number> {
-  const part = `${path}.${process.pid}.part`;
   try {
-    const file = await open(part, "w");
-    let rows: number;
-    try {
-      rows = await service.exportTimeline(input, async (chunk) => {
-        for (let done = 0; done < chunk.length; ) done += (await file.write(chunk, done)).bytesWritten;
-      });
-    } finally {
-      await file.close();
-    }
-    await rename(part, path);
+    let rows = 0;
+    await replaceFile(path, async (fd) => {
+      rows = await service.exportTimeline(input, (chunk) => writeAll(fd, chunk));
+    });
     return rows;
   } catch (error) {
-    await rm(part, { force: true });
     if (error instanceof OpsError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? "write failed";
     throw new OpsError("Input", `could not save the export to ${path} (${code})`, { cause: error });

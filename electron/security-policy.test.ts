@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   APP_ORIGIN,
@@ -101,6 +102,33 @@ describe("windowOpenDecision", () => {
       expect(windowOpenDecision(url).action).toBe("deny");
     }
     expect(windowOpenDecision(`${APP_ORIGIN}/index.html`).openExternal).toBeNull();
+  });
+
+  it("denies any URL whatever: about:blank, the app's own origin, blobs and srcdoc included", () => {
+    const sameOrigin = [
+      `${APP_ORIGIN}/`,
+      `${APP_ORIGIN}/index.html`,
+      `${APP_ORIGIN}/index.html#/settings`,
+      `${APP_ORIGIN}/?view=timeline`,
+      `${APP_ORIGIN}`,
+      `blob:${APP_ORIGIN}/4b0c9c1e-9d1f-4a7b-8f36-2f3c1a0e5d11`,
+    ];
+    for (const url of [...sameOrigin, "about:blank", "about:blank#x", "about:srcdoc", "", " "]) {
+      expect(windowOpenDecision(url)).toEqual({ action: "deny", openExternal: null });
+    }
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.webUrl({ withFragments: true, withQueryParameters: true }),
+          fc.string(),
+          fc.constantFrom(...sameOrigin),
+        ),
+        (url) => {
+          expect(windowOpenDecision(url).action).toBe("deny");
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it("hands plain http(s) links to the system browser, normalised", () => {

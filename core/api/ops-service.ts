@@ -1,6 +1,7 @@
+import { PROFILE_URL_RULES, parseBaseUrl } from "../config/base-url";
 import { readCpConfig } from "../config/cp-config";
 import type { CredentialStore, ProfileSecrets } from "../config/credentials";
-import { secretValues } from "../config/credentials";
+import { belongTo, sameUrl, secretValues } from "../config/credentials";
 import { ENV_PROFILE, profileEnv, profileFromEnv } from "../config/env-profile";
 import type { Profile, ProfileStore } from "../config/profile-store";
 import { CpClient } from "../cp/cp-client";
@@ -243,9 +244,17 @@ export class OpsService {
     return fromEnv ? [fromEnv.profile, ...saved] : saved;
   }
 
+  /**
+   * A saved profile's stored secrets, only for the URLs they were entered for and only when those
+   * pass the profile rule (SPEC §5): profiles.json may have been edited since the profile was saved.
+   */
   private async secretsOf(name: string): Promise<ProfileSecrets | null> {
     if (name === ENV_PROFILE) return profileFromEnv(this.o.env)?.secrets ?? null;
-    return this.o.credentials.get(name);
+    const profile = this.o.profiles.read().profiles.find((p) => p.name === name);
+    if (!profile) return null;
+    checkedUrls(profile);
+    const secrets = await this.o.credentials.get(name);
+    return secrets && belongTo(secrets, profile) ? secrets : null;
   }
 
   private async profileViews(): Promise<ProfileView[]> {
@@ -264,16 +273,44 @@ export class OpsService {
     };
   }
 
-  private async saveProfile(profile: Profile, secrets: ProfileSecrets | undefined): Promise<ProfileView> {
-    if (profile.name === ENV_PROFILE) {
+  /**
+   * Saves a profile: its URLs as the URL parser writes them, its name unique regardless of case
+   * (two such names once shared a cache). Stored secrets belong to the URLs they were entered for
+   * (SPEC §5): pointing the tenant or CP URL elsewhere drops them unless new ones come with the
+   * same save, so `profiles.test` and the session never send the old bearer to the new place.
+   */
+  private async saveProfile(input: Profile, secrets: ProfileSecrets | undefined): Promise<ProfileView> {
+    if (sameName(input.name, ENV_PROFILE)) {
       throw new OpsError("Input", `"${ENV_PROFILE}" is defined by the environment and cannot be edited`);
     }
-    // Secrets first: a profile is never saved pointing at secrets that could not be stored.
+    const profile: Profile = { ...input, ...checkedUrls(input) };
+    const saved = this.o.profiles.read().profiles;
+    const before = saved.find((p) => p.name === profile.name);
+    const clash = saved.find((p) => p.name !== profile.name && sameName(p.name, profile.name));
+    if (!before && clash) {
+      throw new OpsError(
+        "Conflict",
+        `a profile named "${clash.name}" exists (names are compared without case): edit it, or choose another name`,
+      );
+    }
+    const moved =
+      before !== undefined && !(sameUrl(before.tenantUrl, profile.tenantUrl) && sameUrl(before.cpUrl, profile.cpUrl));
+    // Secrets first: a profile is never saved pointing at secrets that could not be stored, nor
+    // at a URL that its stored secrets were not entered for.
     if (secrets) {
       if (!this.o.credentials.canStore) {
         throw new OpsError("Config", `cannot store secrets: ${this.o.credentials.detail}`);
       }
-      await this.o.credentials.set(profile.name, secrets);
+      const { adminToken, provisionSecret, adminApiToken } = secrets;
+      await this.o.credentials.set(profile.name, {
+        adminToken,
+        provisionSecret,
+        adminApiToken,
+        origins: { tenantUrl: profile.tenantUrl, cpUrl: profile.cpUrl },
+      });
+    } else if (moved || !before) {
+      // A new profile starts without any left over under its name (a profile removed by hand).
+      await this.o.credentials.remove(profile.name);
     }
     this.o.profiles.update((st) => {
       st.profiles = [...st.profiles.filter((p) => p.name !== profile.name), profile];
@@ -301,15 +338,23 @@ export class OpsService {
   private async testProfile(name: string): Promise<RequestResults["profiles.test"]> {
     const p = this.allProfiles().find((q) => q.name === name);
     if (!p) throw new OpsError("NotFound", `no profile named ${name}`);
-    const vars = profileEnv(p, await this.secretsOf(name));
-    const tenant = new TenantClient(readTenantConfig(vars), { timeoutMs: 15_000 });
+    const stored = await this.secretsOf(name);
+    const vars = profileEnv(p, stored);
+    const secrets = secretValues(stored);
+    const tenant = new TenantClient(readTenantConfig(vars), { timeoutMs: 15_000, secrets });
     try {
       const list = await tenant.listWorkspaces();
       let cp: "ok" | "none" | "failed" = "none";
       if (p.cpUrl) {
         const client = new CpClient(readCpConfig(vars), {
-          ledger: { resolveInstanceId: () => null, recordStarted: () => {}, recordStopped: () => {} },
+          ledger: {
+            resolveInstanceId: () => null,
+            recordStarted: () => {},
+            recordStopped: () => {},
+            recordStopFailed: () => {},
+          },
           timeoutMs: 15_000,
+          secrets,
         });
         try {
           const first = list.workspaces[0];
@@ -330,6 +375,19 @@ export class OpsService {
       await tenant.close();
     }
   }
+}
+
+/** Profile names are one name regardless of case ("Victim" and "victim"). */
+function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** A saved profile's URLs under the profile rule (https off loopback), as the parser writes them. */
+function checkedUrls(p: Profile): Pick<Profile, "tenantUrl" | "cpUrl"> {
+  return {
+    tenantUrl: parseBaseUrl(p.tenantUrl, `the tenant URL of ${p.name}`, PROFILE_URL_RULES),
+    cpUrl: p.cpUrl === null ? null : parseBaseUrl(p.cpUrl, `the control plane URL of ${p.name}`, PROFILE_URL_RULES),
+  };
 }
 
 /** A restart's steps from now on, then its outcome. */

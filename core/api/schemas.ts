@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { baseUrlProblem, PROFILE_URL_RULES } from "../config/base-url";
 
 /**
  * Inputs of every API request, validated by every host before anything runs (the renderer is
@@ -19,12 +20,21 @@ export const timelineFilter = z
   })
   .strict();
 
+/** A saved profile's tenant or CP URL: core/config/base-url.ts's one rule, https off loopback. */
+const profileUrl = z
+  .string()
+  .max(2000)
+  .superRefine((url, ctx) => {
+    const problem = baseUrlProblem(url, PROFILE_URL_RULES);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
 export const profileInput = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, "must be 1–64 letters, digits, space, . _ -"),
-    tenantUrl: z.string().url().max(2000),
+    tenantUrl: profileUrl,
     orgId: z.string().min(1).max(200),
-    cpUrl: z.string().url().max(2000).nullable(),
+    cpUrl: profileUrl.nullable(),
   })
   .strict();
 

@@ -1,6 +1,7 @@
-import { join } from "node:path";
+import { existsSync, renameSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { readCpConfig } from "../config/cp-config";
-import type { ProfileSecrets } from "../config/credentials";
+import { type ProfileSecrets, secretValues } from "../config/credentials";
 import { defaultDbPath, userDataDir } from "../config/data-dir";
 import { ENV_PROFILE, profileEnv } from "../config/env-profile";
 import type { Profile, UiSettings } from "../config/profile-store";
@@ -35,9 +36,11 @@ export class Session {
     env: Env,
   ) {
     const vars = profileEnv(profile, secrets);
-    this.store = Store.open(cachePath(profile, env));
-    this.tenant = new TenantClient(readTenantConfig(vars));
-    this.cp = profile.cpUrl ? new CpClient(readCpConfig(vars), { ledger: this.store }) : null;
+    this.store = Store.open(profileCachePath(profile, env));
+    // Each client scrubs every secret of the profile from what its upstream sends, not only its own.
+    const all = secretValues(secrets);
+    this.tenant = new TenantClient(readTenantConfig(vars), { secrets: all });
+    this.cp = profile.cpUrl ? new CpClient(readCpConfig(vars), { ledger: this.store, secrets: all }) : null;
     this.live = new LiveStatus({
       store: this.store,
       tenant: this.tenant,
@@ -66,10 +69,57 @@ export class Session {
 /**
  * The environment's profile shares the CLI's cache ($MOLECULE_OPS_DB or the data folder), so a
  * log imported on the command line shows in the app; every other profile has a cache of its own,
- * so two tenants' workspaces never mix in one list.
+ * so two tenants' workspaces never mix in one list. Its file name is the profile name written so
+ * that no two names share one (see cacheFileName).
  */
 export function cachePath(profile: Profile, env: Env): string {
   if (profile.name === ENV_PROFILE) return defaultDbPath(undefined, env);
+  return join(userDataDir(env), "profiles", cacheFileName(profile.name));
+}
+
+/**
+ * A profile name as a file name, one-to-one and in lower case only, so that no two names share a
+ * cache even on a case-insensitive disk: lower-case letters, digits and `._-` stay as they are
+ * (the names earlier versions already used), a capital becomes `^` and the letter ("Victim" is
+ * `^victim.db`, never `victim.db`), anything else `+hex+` ("a b" is `a+20+b.db`, not `a-b.db`).
+ */
+export function cacheFileName(name: string): string {
+  let out = "";
+  for (const ch of name) {
+    if (/[a-z0-9._-]/.test(ch)) out += ch;
+    else if (/[A-Z]/.test(ch)) out += `^${ch.toLowerCase()}`;
+    else out += `+${(ch.codePointAt(0) ?? 0).toString(16)}+`;
+  }
+  return `${out}.db`;
+}
+
+/**
+ * cachePath, after moving the cache that an earlier version kept for this profile under a
+ * lossy slug ("Victim" and "victim" both in `victim.db`) to the profile's own file, when the
+ * profile has none yet: instance ids learnt from imported logs live only there. A name whose
+ * slug is its own file name keeps it. A move that fails leaves everything as it was (the
+ * profile starts on an empty cache, which a sync and an import fill again).
+ */
+export function profileCachePath(profile: Profile, env: Env): string {
+  const path = cachePath(profile, env);
+  if (profile.name === ENV_PROFILE) return path;
   const slug = profile.name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-");
-  return join(userDataDir(env), "profiles", `${slug}.db`);
+  const legacy = join(dirname(path), `${slug}.db`);
+  if (legacy === path || existsSync(path) || !existsSync(legacy)) return path;
+  const moved: [string, string][] = [];
+  try {
+    // SQLite's companions first, the database last: it is never opened without its WAL.
+    for (const suffix of ["-wal", "-shm", ""]) {
+      if (!existsSync(legacy + suffix)) continue;
+      renameSync(legacy + suffix, path + suffix);
+      moved.push([legacy + suffix, path + suffix]);
+    }
+  } catch {
+    for (const [from, to] of moved.reverse()) {
+      try {
+        renameSync(to, from);
+      } catch {}
+    }
+  }
+  return path;
 }

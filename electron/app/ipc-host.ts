@@ -4,6 +4,7 @@ import { IPC } from "../../core/api/ops-client";
 import type { OpsService } from "../../core/api/ops-service";
 import { answerExport, answerImport, type FileDialogs } from "../file-requests";
 import { IpcSubscriptions } from "../ipc-subscriptions";
+import { urlChangeQuestion } from "../profile-change-policy";
 import { APP_ORIGIN, isTrustedSender } from "../security-policy";
 import { logUnexpected } from "../unexpected-error";
 
@@ -28,7 +29,15 @@ export function serveIpc(service: OpsService): void {
     });
   };
 
-  handle(IPC.invoke, (_event, name, input) => answerRequest(service, typeof name === "string" ? name : "", input));
+  handle(IPC.invoke, async (event, name, input) => {
+    if (name === "profiles.save" && !(await confirmUrlChange(service, event.sender, input))) {
+      return { ok: false, error: { code: "Cancelled", message: "the URL change was cancelled; nothing was saved" } };
+    }
+    // A bug inside a request is answered "internal error"; its cause goes to the log (issue 14).
+    return answerRequest(service, typeof name === "string" ? name : "", input, (error, request) =>
+      logUnexpected(request, error, service.secrets()),
+    );
+  });
   handle(IPC.export, (event, input) => answerExport(service, input, dialogsFor(event.sender)));
   handle(IPC.import, (event, suggested) => answerImport(service, dialogsFor(event.sender), suggested));
 
@@ -66,6 +75,19 @@ export function serveIpc(service: OpsService): void {
 function refused(channel: string): Answer {
   console.warn(`molecule-ops: refused ${channel} from a frame outside ${APP_ORIGIN}`);
   return { ok: false, error: { code: "Forbidden", message: "this page may not use the desktop app's API" } };
+}
+
+/**
+ * A profile with stored secrets pointed at another URL: asked in a main-process dialog, whose
+ * answer the page cannot give (profile-change-policy.ts decides when). true: go on and save.
+ */
+async function confirmUrlChange(service: OpsService, contents: WebContents, input: unknown): Promise<boolean> {
+  const question = urlChangeQuestion(await service.invoke("profiles.list", {}), input);
+  if (!question) return true;
+  const parent = BrowserWindow.fromWebContents(contents);
+  const options: Electron.MessageBoxOptions = { type: "warning", noLink: true, ...question };
+  const answer = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+  return answer.response === 0;
 }
 
 /** Native dialogs attached to the window that asked. */

@@ -1,19 +1,27 @@
 import { join } from "node:path";
 import { app, type BrowserWindow, dialog, session } from "electron";
 import { OpsService } from "../../core/api/ops-service";
+import { BugLog } from "../../core/config/bug-log";
 import { ProfileStore } from "../../core/config/profile-store";
 import packageJson from "../../package.json" with { type: "json" };
 import { bundlePaths } from "../bundle-paths";
-import { logUnexpected } from "../unexpected-error";
+import { desktopLogPolicy } from "../desktop-log";
+import { logBugsTo, logUnexpected } from "../unexpected-error";
 import { serveIpc } from "./ipc-host";
 import { registerAppScheme, serveRenderer } from "./renderer-protocol";
 import { SafeStorageCredentials } from "./safe-storage-credentials";
 import { createMainWindow, guardWebContents, hardenSession } from "./secure-window";
 
+/** The import's parser thread as a data: URL, put into this bundle by electron/build-app.mjs. */
+declare const MOLECULE_OPS_PARSE_WORKER_URL: string;
+
 const paths = bundlePaths(import.meta.url);
 
-// The import's parser thread is the bundle beside this one (see core/provlog/ingest.ts).
-(globalThis as { moleculeOpsWorkers?: { parse?: string } }).moleculeOpsWorkers = { parse: paths.parseWorker };
+// core/provlog/ingest.ts starts its parser thread from here: from this bundle, inside app.asar,
+// never from a file beside it (see build-app.mjs).
+(globalThis as { moleculeOpsWorkers?: { parse?: string } }).moleculeOpsWorkers = {
+  parse: MOLECULE_OPS_PARSE_WORKER_URL,
+};
 
 // Before "ready", and so before any await at the top of this ES module (Electron's ESM notes).
 // The same profile folder whether started from a checkout (`electron dist/electron/main.mjs`,
@@ -37,6 +45,8 @@ if (app.requestSingleInstanceLock()) {
   start().catch((error: unknown) => {
     // Startup failed before the UI could show anything: say so once, in the main process only.
     console.error("molecule-ops: could not start:", error);
+    // Also into the log file when it was set up (the console is gone once the app is closed).
+    logUnexpected("startup", error, [], () => {});
     dialog.showErrorBox("molecule-ops could not start", "See the terminal or the system log for details.");
     app.exit(1);
   });
@@ -46,6 +56,7 @@ if (app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   await app.whenReady();
+  logBugsTo(new BugLog(desktopLogPolicy(app.getPath("logs"))));
   hardenSession(session.defaultSession);
   serveRenderer(paths.renderer);
 

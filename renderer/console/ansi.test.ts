@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { keepColoursOnly } from "../../core/api/terminal-text";
 import { initialAnsiState, parseAnsiLine, stripAnsi } from "./ansi";
 
 const parse = (line: string) => parseAnsiLine(line, initialAnsiState());
@@ -48,5 +50,26 @@ describe("parseAnsiLine", () => {
 
   it("keeps tabs and unicode, strips escapes in stripAnsi", () => {
     expect(stripAnsi("a\tb \u001b[31m✓\u001b[0m")).toBe("a\tb ✓");
+  });
+
+  it("shows no control character, NUL and C1 (8-bit CSI and OSC) included, for any line", () => {
+    const parts = fc.oneof(
+      fc.constantFrom("\u001b", "[", "]", ";", "m", ":", "\u0000", "\u0007", "\r", "\t", "\u009b", "\u009d", "\u0085"),
+      fc.constantFrom(..."0123456789"),
+      fc.string({ unit: "binary", maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(parts, { maxLength: 50 }), (pieces) => {
+        const line = pieces.join("").replace(/\n/g, "");
+        const text = parse(line)
+          .map((s) => s.text)
+          .join("");
+        expect(text).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/);
+        // The viewer and the CLI read terminal text by one grammar: the same text, less the colours.
+        expect(text).toBe(stripAnsi(line));
+        expect(stripAnsi(keepColoursOnly(line))).toBe(text);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -1,3 +1,5 @@
+import { stripTerminalControls, terminalControls } from "../../core/api/terminal-text";
+
 /**
  * ANSI SGR colours of a serial console as data: text segments with CSS class names (and, for
  * 256-colour and true-colour codes, an rgb() value built from numbers only). Nothing here makes
@@ -29,11 +31,12 @@ export function initialAnsiState(): AnsiState {
 }
 
 /**
- * CSI sequences (SGR or cursor movement), OSC strings (window titles, hyperlinks), two-byte
- * escapes, and control characters other than tab: everything that is not printable text.
+ * CSI sequences (SGR or cursor movement), OSC strings (window titles, hyperlinks), other
+ * escapes, and control characters other than tab, C1 included: everything that is not printable
+ * text, as core/api/terminal-text.ts defines it for the CLI too. Groups: a CSI's parameters,
+ * intermediates and final byte.
  */
-const CONTROL =
-  /\x1b\[([0-9;:?<=>]*)[ -/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]/g;
+const CONTROL = terminalControls();
 
 /** Parses one line (no newline in it), carrying the SGR state from the previous line. */
 export function parseAnsiLine(line: string, state: AnsiState): Segment[] {
@@ -58,7 +61,7 @@ export function parseAnsiLine(line: string, state: AnsiState): Segment[] {
   for (let m = CONTROL.exec(line); m !== null; m = CONTROL.exec(line)) {
     push(line.slice(last, m.index));
     last = m.index + m[0].length;
-    if (m[2] === "m") {
+    if (m[3] === "m") {
       applySgr(state, m[1] ?? "");
       cls = classOf(state);
     }
@@ -69,7 +72,7 @@ export function parseAnsiLine(line: string, state: AnsiState): Segment[] {
 
 /** Plain text of a line: every escape and control character removed. */
 export function stripAnsi(text: string): string {
-  return text.replace(CONTROL, "");
+  return stripTerminalControls(text);
 }
 
 function applySgr(state: AnsiState, params: string): void {

@@ -1,6 +1,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import type { ProfileView } from "../../core/api/views";
+import { baseUrlProblem, PROFILE_URL_RULES } from "../../core/config/base-url";
+import { sameUrl } from "../../core/config/credentials";
 import { describeError } from "../app/errors";
 import { useOps } from "../app/ops-context";
 import { keys } from "../app/query-keys";
@@ -10,7 +12,9 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
 
 /**
  * Add or edit a tenant profile. Secrets go to the host only when typed here and never come back:
- * the fields start empty, and leaving them empty keeps what is stored.
+ * the fields start empty, and leaving them empty keeps what is stored, unless the tenant or CP
+ * URL changes: stored secrets belong to the URLs they were entered for (SPEC §5), so the host
+ * drops them then (the desktop app asks first, in a dialog of its own) and the form says so.
  */
 export function ProfileForm({
   editing,
@@ -31,9 +35,13 @@ export function ProfileForm({
   const [provisionSecret, setProvisionSecret] = useState("");
   const [adminApiToken, setAdminApiToken] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
+  const typed = adminToken !== "" || provisionSecret !== "" || adminApiToken !== "";
+  const dropsSecrets =
+    editing?.hasSecrets === true &&
+    !typed &&
+    !(sameUrl(editing.tenantUrl, tenantUrl.trim()) && sameUrl(editing.cpUrl, cpUrl.trim() || null));
   const save = useMutation({
     mutationFn: () => {
-      const typed = adminToken !== "" || provisionSecret !== "" || adminApiToken !== "";
       return client.invoke("profiles.save", {
         profile: { name: name.trim(), tenantUrl: tenantUrl.trim(), orgId: orgId.trim(), cpUrl: cpUrl.trim() || null },
         ...(typed ? { secrets: { adminToken, provisionSecret, adminApiToken } } : {}),
@@ -116,6 +124,12 @@ export function ProfileForm({
           <SecretField label="Admin API token (CP_ADMIN_API_TOKEN)" value={adminApiToken} onChange={setAdminApiToken} />
         </fieldset>
       </div>
+      {dropsSecrets && (
+        <p className="field-error" role="status">
+          The stored secrets were entered for the old URL and are removed when this is saved. Enter them again to keep
+          using this profile.
+        </p>
+      )}
       {(problem || save.error) && (
         <p className="field-error" role="alert">
           {problem ?? describeError(save.error).message}
@@ -126,7 +140,7 @@ export function ProfileForm({
           Cancel
         </button>
         <button type="submit" className="btn btn--primary" disabled={save.isPending}>
-          {save.isPending ? "Saving…" : "Save profile"}
+          {save.isPending ? "Saving…" : dropsSecrets ? "Save and remove secrets" : "Save profile"}
         </button>
       </div>
     </form>
@@ -151,17 +165,10 @@ function SecretField({ label, value, onChange }: { label: string; value: string;
 
 function check(name: string, tenantUrl: string, orgId: string, cpUrl: string): string | null {
   if (!NAME.test(name.trim())) return "The name must be 1–64 letters, digits, spaces, dots, dashes or underscores.";
-  if (!isUrl(tenantUrl.trim())) return "The tenant URL must be a full http(s) URL.";
+  const tenantProblem = baseUrlProblem(tenantUrl.trim(), PROFILE_URL_RULES);
+  if (tenantProblem) return `The tenant URL ${tenantProblem}.`;
   if (orgId.trim() === "") return "The org id is required.";
-  if (cpUrl.trim() !== "" && !isUrl(cpUrl.trim())) return "The control plane URL must be a full http(s) URL.";
+  const cpProblem = cpUrl.trim() === "" ? null : baseUrlProblem(cpUrl.trim(), PROFILE_URL_RULES);
+  if (cpProblem) return `The control plane URL ${cpProblem}.`;
   return null;
-}
-
-function isUrl(text: string): boolean {
-  try {
-    const u = new URL(text);
-    return u.protocol === "http:" || u.protocol === "https:";
-  } catch {
-    return false;
-  }
 }
