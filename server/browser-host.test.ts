@@ -124,6 +124,22 @@ describe("browser host", () => {
     expect(same.status).toBe(200);
   });
 
+  it("answers a bad percent-escape in an API path with 400, not an internal error", async () => {
+    for (const path of ["/api/request/%E0%A4%A", "/api/subscribe/%ZZlive"]) {
+      const r = await raw(
+        path.includes("subscribe") ? "GET" : "POST",
+        path,
+        {
+          "content-type": "application/json",
+          [TOKEN_HEADER]: host.token,
+        },
+        "{}",
+      );
+      expect(r.status, path).toBe(400);
+      expect(JSON.parse(r.body).error.code).toBe("Input");
+    }
+  });
+
   it("refuses invalid input with a clear Input error, and a form-encoded body", async () => {
     const bad = await api("workspaces.get", { id: "../../etc/passwd" });
     expect(bad.status).toBe(400);

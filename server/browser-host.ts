@@ -108,9 +108,11 @@ async function handle(
   const service = o.service;
   const request = /^\/api\/request\/([^/]+)$/.exec(url.pathname);
   if (request && req.method === "POST") {
+    const name = decodedSegment(request[1] ?? "");
+    if (name === null) return sendJson(res, 400, apiError("Input", "malformed request name"));
     const input = await readJsonBody(req);
     if (!input.ok) return sendJson(res, 400, apiError("Input", input.message));
-    const answer = await answerRequest(service, decodeURIComponent(request[1] ?? ""), input.value, failure);
+    const answer = await answerRequest(service, name, input.value, failure);
     return sendJson(res, answer.ok ? 200 : statusOf(answer.error.code), answer);
   }
   const subscription = /^\/api\/subscribe\/([^/]+)$/.exec(url.pathname);
@@ -120,6 +122,15 @@ async function handle(
   if (url.pathname === "/api/export" && req.method === "POST") return streamExport(req, res, service, failure);
   if (url.pathname === "/api/import" && req.method === "POST") return importUpload(req, res, service, failure);
   return sendJson(res, 404, apiError("NotFound", "no such API route"));
+}
+
+/** A path segment decoded, or null for a bad percent-escape: the client's mistake (400), not a bug (500). */
+function decodedSegment(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
 }
 
 async function serveRenderer(req: IncomingMessage, res: ServerResponse, root: string, path: string) {
@@ -144,10 +155,12 @@ async function streamSubscription(
   url: URL,
   failure: Failure,
 ) {
+  const name = decodedSegment(rawName);
+  if (name === null) return sendJson(res, 400, apiError("Input", "malformed subscription name"));
   let parsed: ReturnType<typeof parseSubscription>;
   try {
     const raw = url.searchParams.get("input");
-    parsed = parseSubscription(decodeURIComponent(rawName), raw ? JSON.parse(raw) : {});
+    parsed = parseSubscription(name, raw ? JSON.parse(raw) : {});
   } catch (error) {
     const e = error instanceof SyntaxError ? new OpsError("Input", "invalid input: not JSON") : error;
     const safe = failure(e, `subscribe ${rawName.slice(0, 60)}`);
