@@ -231,6 +231,23 @@ describe("Start", () => {
     expect(err.message).toContain("[redacted]");
   });
 
+  it("scrubs a secret carried base64-encoded (standard and URL-safe) or URL-encoded in the error field", async () => {
+    for (const encoded of [
+      Buffer.from(`admin:${ADMIN}`).toString("base64"),
+      Buffer.from(`x${SECRET}`).toString("base64url"),
+      encodeURIComponent(`${ADMIN_API}&`),
+    ]) {
+      const c = await serve((_req, res) => sendJson(res, 500, { error: `echo ${encoded} end` }));
+      const err = await failure(c.start(startReq));
+      expect(err.message, encoded).toMatch(/\[redacted\]/);
+      expect(err.message).not.toContain(encoded.slice(4, 16));
+      await c.close();
+      await server?.close();
+    }
+    client = undefined;
+    server = undefined;
+  });
+
   it("reads at most 64 KiB of a 50 MB answer, quickly and without pulling the rest", async () => {
     const chunk = Buffer.alloc(64 << 10, "x");
     const c = await serve((_req, res) => streamBody(res, 500, 50 << 20, () => chunk));
