@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { ELECTRON_MAIN, notBuilt } from "./build-output.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const cli = join(root, "bin", "molecule-ops.mjs");
@@ -68,6 +69,15 @@ function electronBinary() {
   }
 }
 
+// Everything it runs was built at install (scripts/build.mjs, `npm ci` runs it): said before the
+// emulator starts, not after. The desktop app needs its own bundle besides the UI and the CLI.
+const electron = electronBinary();
+const missing = ["cli", "renderer", ...(electron.path ? ["electron"] : [])].map(notBuilt).find(Boolean);
+if (missing) {
+  process.stderr.write(`molecule-ops: ${missing}\n`);
+  process.exit(1);
+}
+
 // The emulator's data never mixes with a real tenant's cache. A fresh folder each run, made by
 // mkdtemp (random name, 0700) and removed on exit: a fixed name under /tmp could be created
 // first by another user, who would then own the cache and its logs (issue 14).
@@ -96,13 +106,9 @@ await start(process.execPath, [cli, "sim", ...simArgs], env, (line) => {
 Object.assign(env, simEnv);
 await run(process.execPath, [cli, "import-log", serverLog], env);
 
-const electron = electronBinary();
 if (electron.path) {
-  const { buildElectronApp } = await import("../electron/build-app.mjs");
-  await (await import("./ensure-renderer.mjs")).ensureRenderer();
-  await buildElectronApp();
   process.stdout.write("molecule-ops: opening the desktop app (Electron) on the emulator\n");
-  const app = spawn(electron.path, [join(root, "dist", "electron", "main.mjs")], { cwd: root, env, stdio: "inherit" });
+  const app = spawn(electron.path, [ELECTRON_MAIN], { cwd: root, env, stdio: "inherit" });
   children.push(app);
   app.on("exit", (code) => stopAll(code ?? 0));
 } else {

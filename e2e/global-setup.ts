@@ -2,21 +2,15 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 /**
- * Builds the UI and the CLI bundles once, before any test starts a host: hosts started in
- * parallel must not race to rebuild dist/ (each `serve` rebuilds when the sources are newer).
+ * The hosts the specs start run the install build (dist/cli, dist/renderer: `npm ci` runs
+ * scripts/build.mjs as `prepare`); bin/ never compiles. This rebuilds, once and before any host
+ * starts, only what is older than its sources, so a developer who edited them tests what they
+ * edited, and a fresh install (CI) rebuilds nothing.
  */
 export default function globalSetup(): void {
   if (!existsSync("/usr/bin/chromium")) {
     throw new Error("e2e: /usr/bin/chromium is missing; install Debian's chromium (apt-get install chromium)");
   }
-  const run = (args: string[]) => {
-    const r = spawnSync(process.execPath, args, { stdio: "inherit" });
-    if (r.status !== 0) throw new Error(`e2e setup: node ${args.join(" ")} exited ${r.status}`);
-  };
-  run(["bin/ensure-renderer.mjs"]);
-  run([
-    "--input-type=module",
-    "-e",
-    "const m = await import('./bin/ensure-bundle.mjs'); await m.ensureBundle('cli'); await m.ensureBundle('parse-worker');",
-  ]);
+  const r = spawnSync(process.execPath, ["scripts/build.mjs", "--if-stale", "cli", "renderer"], { stdio: "inherit" });
+  if (r.status !== 0) throw new Error(`e2e setup: node scripts/build.mjs --if-stale exited ${r.status}`);
 }

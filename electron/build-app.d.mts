@@ -4,4 +4,6 @@ export declare function buildElectronApp(options?: { outDir?: string }): Promise
   preload: string;
   /** The parser thread as a data: URL, exactly as main.mjs carries it. */
   parseWorkerUrl: string;
+  /** The source files read, relative to the repository (scripts/build.mjs records them). */
+  inputs: string[];
 }>;

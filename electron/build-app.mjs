@@ -30,7 +30,8 @@ export async function buildElectronApp({ outDir = join(root, "dist", "electron")
   mkdirSync(outDir, { recursive: true });
   // A parser file left by an earlier build would be packed for nothing.
   rmSync(join(outDir, "parse-worker.mjs"), { force: true });
-  const common = { bundle: true, logLevel: "error", legalComments: "none", absWorkingDir: root };
+  // The metafiles list every source read: scripts/build.mjs records them to tell when to rebuild.
+  const common = { bundle: true, logLevel: "error", legalComments: "none", absWorkingDir: root, metafile: true };
   const forNode = {
     ...common,
     platform: "node",
@@ -49,7 +50,7 @@ export async function buildElectronApp({ outDir = join(root, "dist", "electron")
   });
   const workerCode = worker.outputFiles[0]?.text ?? "";
   const parseWorkerUrl = `data:text/javascript;base64,${Buffer.from(workerCode).toString("base64")}`;
-  await Promise.all([
+  const [main, preload] = await Promise.all([
     build({
       ...forNode,
       entryPoints: { main: join(root, "electron/app/main.ts") },
@@ -72,6 +73,8 @@ export async function buildElectronApp({ outDir = join(root, "dist", "electron")
     main: join(outDir, "main.mjs"),
     preload: join(outDir, "preload.cjs"),
     parseWorkerUrl,
+    /** The source files read, relative to the repository. */
+    inputs: [...new Set([worker, main, preload].flatMap((r) => Object.keys(r.metafile?.inputs ?? {})))],
   };
 }
 
