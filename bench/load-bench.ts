@@ -1,6 +1,6 @@
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { workspaceList } from "../core/api/view-builders";
+import { workspaceList } from "../core/api/workspaces";
 import { exportTimeline } from "../core/provlog/timeline-export";
 import { Store } from "../core/store/store";
 import type { TenantWorkspace } from "../core/tenant/tenant-records";

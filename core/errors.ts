@@ -1,23 +1,48 @@
 /**
+ * Every error code that crosses a boundary (a CLI exit, an API answer, a page's message), what it
+ * means, and the HTTP status the browser host answers it with: the one list (DESIGN "one host
+ * kit"). A code is added here or nowhere; the renderer's hints and the hosts' answers are typed
+ * by it. `null`: the code never travels over HTTP (the page itself makes it).
+ */
+export const ERROR_CODES = {
+  // What an OpsError carries: the core's failures, with a message safe to show.
+  NoBackend: { status: 412, means: "the client has no control plane configured" },
+  Upstream: { status: 502, means: "the CP or tenant answered with a status we do not accept" },
+  Transport: { status: 502, means: "the request never got an answer (refused, reset, DNS)" },
+  Timeout: { status: 504, means: "the request ran past its deadline" },
+  Cancelled: { status: 500, means: "the caller aborted" },
+  Decode: { status: 502, means: "the answer was not the JSON we expect, or too large" },
+  NotFound: { status: 404, means: "no such thing (in the cache, the catalogue, the upstream)" },
+  Conflict: { status: 409, means: "something in the way: a running restart, the tenant's refusal" },
+  Gone: { status: 410, means: "the tenant removed the workspace (410): final, retrying cannot help" },
+  Store: { status: 500, means: "the local SQLite cache failed" },
+  Config: { status: 412, means: "the environment or a flag is missing or wrong" },
+  Usage: { status: 400, means: "the command line is wrong" },
+  Input: { status: 400, means: "a file or argument given to us is unusable" },
+  // What only a host answers.
+  Internal: { status: 500, means: "a bug: its cause is in the host's log, redacted" },
+  Forbidden: { status: 403, means: "a cross-origin request, or a frame outside the app" },
+  Unauthorized: { status: 401, means: "the browser host's per-run token is missing or wrong" },
+  // What only a page makes.
+  HostUnreachable: { status: null, means: "the page cannot reach its host" },
+} as const satisfies Record<string, { status: number | null; means: string }>;
+
+/** Any code an API answer or a page's error may carry. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The codes an OpsError carries (the core's own failures). */
+export type OpsErrorCode = Exclude<ErrorCode, "Internal" | "Forbidden" | "Unauthorized" | "HostUnreachable">;
+
+/** The HTTP status of an answer carrying `code`: 500 for anything not on the list. */
+export function httpStatusOf(code: string): number {
+  return (Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code as ErrorCode].status : null) ?? 500;
+}
+
+/**
  * Errors are values with a code and a message that is safe to show a person or write to a
  * log: no secret, no token prefix, no raw upstream body (SPEC §5). Raw causes stay on
  * `cause` inside the process that caught them and are never serialised.
  */
-export type OpsErrorCode =
-  | "NoBackend" // the client has no control plane configured
-  | "Upstream" // the CP or tenant answered with a status we do not accept
-  | "Transport" // the request never got an answer (refused, reset, DNS)
-  | "Timeout" // the request ran past its deadline
-  | "Cancelled" // the caller aborted
-  | "Decode" // the answer was not the JSON we expect, or too large
-  | "NotFound"
-  | "Conflict"
-  | "Gone" // the tenant removed the workspace (410): final, retrying cannot help
-  | "Store" // the local SQLite cache failed
-  | "Config" // the environment or a flag is missing or wrong
-  | "Usage" // the command line is wrong
-  | "Input"; // a file or argument given to us is unusable
-
 export class OpsError extends Error {
   readonly code: OpsErrorCode;
   /** HTTP status of the upstream answer, when there was one. */

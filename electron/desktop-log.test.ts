@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BugLog } from "../core/config/bug-log";
+import { BugLog } from "../core/api/bug-log";
 import { desktopLogPolicy } from "./desktop-log";
 import { logBugsTo, logUnexpected } from "./unexpected-error";
 

@@ -1,12 +1,11 @@
 import { isAbsolute } from "node:path";
 import type { Answer } from "../core/api/dispatch";
-import { parseExport, safeError } from "../core/api/dispatch";
+import { answerExport as exportAnswer, type FileService, answerImport as importAnswer } from "../core/api/file-streams";
 import type { ImportReportView } from "../core/api/ops-client";
 import type { OpsService } from "../core/api/ops-service";
 import type { ExportInput } from "../core/api/schemas";
 import { replaceFile, writeAll } from "../core/config/private-file";
 import { OpsError } from "../core/errors";
-import type { ImportReport } from "../core/provlog/ingest";
 import { logUnexpected } from "./unexpected-error";
 
 /**
@@ -20,36 +19,42 @@ export interface FileDialogs {
   chooseLogFile(suggested: string | undefined): Promise<string | null>;
 }
 
-type FileService = Pick<OpsService, "exportTimeline" | "importLog" | "secrets">;
-
-/** IPC.export: validate, ask where, write through the shared exporter. */
-export async function answerExport(service: FileService, raw: unknown, dialogs: FileDialogs): Promise<Answer> {
-  try {
-    const input = parseExport(raw);
-    const path = await dialogs.chooseExportPath(input.format);
-    if (path === null) return { ok: true, result: { rows: 0, saved: false } };
-    const rows = await exportTimelineToFile(service, input, path);
-    return { ok: true, result: { rows, saved: true } };
-  } catch (error) {
-    logUnexpected("export", error, service.secrets());
-    return { ok: false, error: safeError(error, service.secrets()) };
-  }
+/** IPC.export: validated (core/api/file-streams.ts), then a save dialog, then the file. */
+export function answerExport(
+  service: FileService,
+  raw: unknown,
+  dialogs: FileDialogs,
+): Promise<Answer<{ rows: number; saved: boolean }>> {
+  return exportAnswer(
+    service,
+    raw,
+    async (input) => {
+      const path = await dialogs.chooseExportPath(input.format);
+      if (path === null) return { rows: 0, saved: false };
+      return { rows: await exportTimelineToFile(service, input, path), saved: true };
+    },
+    logUnexpected,
+  );
 }
 
 /**
  * IPC.import: ask which log, stream it into the active profile's cache. `suggested` (the path of
  * a file dropped on the window) only preselects it in the dialog; it is never read unconfirmed.
  */
-export async function answerImport(service: FileService, dialogs: FileDialogs, suggested?: unknown): Promise<Answer> {
-  try {
-    const path = await dialogs.chooseLogFile(suggestedLogPath(suggested));
-    if (path === null) throw new OpsError("Cancelled", "no log file was chosen");
-    const report = await service.importLog(path);
-    return { ok: true, result: importReportView(report) };
-  } catch (error) {
-    logUnexpected("import", error, service.secrets());
-    return { ok: false, error: safeError(error, service.secrets()) };
-  }
+export function answerImport(
+  service: FileService,
+  dialogs: FileDialogs,
+  suggested?: unknown,
+): Promise<Answer<ImportReportView>> {
+  return importAnswer(
+    service,
+    async () => {
+      const path = await dialogs.chooseLogFile(suggestedLogPath(suggested));
+      if (path === null) throw new OpsError("Cancelled", "no log file was chosen");
+      return path;
+    },
+    logUnexpected,
+  );
 }
 
 /** A renderer-given path worth preselecting: an absolute, plain, bounded string; else none. */
@@ -79,19 +84,4 @@ export async function exportTimelineToFile(
     const code = (error as NodeJS.ErrnoException).code ?? "write failed";
     throw new OpsError("Input", `could not save the export to ${path} (${code})`, { cause: error });
   }
-}
-
-/** The import report as the API shows it (core/api/ops-client.ts ImportReportView). */
-export function importReportView(report: ImportReport): ImportReportView {
-  return {
-    lines: report.lines,
-    events: report.events,
-    skipped: report.skipped,
-    malformed: report.malformed,
-    workspaces: report.workspaces,
-    added: report.added,
-    duplicates: report.duplicates,
-    bindings: report.bindings,
-    first_malformed: report.first_malformed.map((m) => ({ line: m.line, reason: m.reason, event: m.event })),
-  };
 }

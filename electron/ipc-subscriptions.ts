@@ -1,11 +1,15 @@
-import { parseSubscription, safeError } from "../core/api/dispatch";
+import type { BugReport } from "../core/api/bug-log";
 import type { OpsService } from "../core/api/ops-service";
-import type { ApiError } from "../core/api/views";
+import {
+  type OpenedSubscription,
+  openSubscription,
+  type SubscriptionMessage,
+  streamSubscription,
+} from "../core/api/subscription-stream";
 import { OpsError } from "../core/errors";
 import { logUnexpected } from "./unexpected-error";
 
-/** What one IPC.item message carries after its subscription id (core/api/ops-client.ts). */
-export type SubscriptionMessage = { item: unknown } | { error: ApiError };
+export type { SubscriptionMessage };
 
 export type SubscriptionSend = (id: string, message: SubscriptionMessage) => void;
 
@@ -14,10 +18,10 @@ const SUBSCRIPTION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
  * The subscriptions a window's renderer opened over IPC (`IPC.subscribe` / `IPC.unsubscribe`):
- * each runs `service.subscribe` with its own AbortController and forwards every item until it
- * is stopped, its window navigates or is destroyed (`stopAll`), or the stream ends. Inputs are
- * validated by parseSubscription like every other request; a window may hold a bounded number,
- * so a runaway renderer cannot make the main process poll without end.
+ * each runs through core/api/subscription-stream.ts with its own AbortController and forwards
+ * every message until it is stopped, its window navigates or is destroyed (`stopAll`), or the
+ * stream ends. A window may hold a bounded number, so a runaway renderer cannot make the main
+ * process poll without end.
  */
 export class IpcSubscriptions {
   private readonly byOwner = new Map<number, Map<string, AbortController>>();
@@ -25,6 +29,7 @@ export class IpcSubscriptions {
   constructor(
     private readonly service: Pick<OpsService, "subscribe" | "secrets">,
     private readonly maxPerOwner = 32,
+    private readonly bugs: BugReport = logUnexpected,
   ) {}
 
   /** `owner` is the webContents id; `id`, `name` and `input` are untrusted renderer values. */
@@ -32,20 +37,19 @@ export class IpcSubscriptions {
     if (typeof id !== "string" || !SUBSCRIPTION_ID.test(id)) return;
     this.stop(owner, id);
     const mine = this.byOwner.get(owner) ?? new Map<string, AbortController>();
-    let parsed: ReturnType<typeof parseSubscription>;
-    try {
+    const opened = openSubscription(this.service, name, input, () => {
       if (mine.size >= this.maxPerOwner) {
         throw new OpsError("Conflict", `this window already has ${this.maxPerOwner} live subscriptions`);
       }
-      parsed = parseSubscription(typeof name === "string" ? name : "", input);
-    } catch (error) {
-      send(id, { error: safeError(error, this.service.secrets()) });
+    });
+    if (!opened.ok) {
+      send(id, { error: opened.error });
       return;
     }
     const controller = new AbortController();
     mine.set(id, controller);
     this.byOwner.set(owner, mine);
-    void this.pump(owner, id, parsed, controller, send);
+    void this.pump(owner, id, opened.subscription, controller, send);
   }
 
   stop(owner: number, id: unknown): void {
@@ -76,11 +80,10 @@ export class IpcSubscriptions {
   private async pump(
     owner: number,
     id: string,
-    parsed: ReturnType<typeof parseSubscription>,
+    subscription: OpenedSubscription,
     controller: AbortController,
     send: SubscriptionSend,
   ): Promise<void> {
-    const { signal } = controller;
     // A window that went away mid-send ends its subscription instead of failing the loop.
     const deliver = (message: SubscriptionMessage): boolean => {
       try {
@@ -92,13 +95,7 @@ export class IpcSubscriptions {
       }
     };
     try {
-      for await (const item of this.service.subscribe(parsed.name, parsed.input as never, signal)) {
-        if (signal.aborted || !deliver({ item })) break;
-      }
-    } catch (error) {
-      if (signal.aborted) return;
-      logUnexpected(`subscription ${parsed.name}`, error, this.service.secrets());
-      deliver({ error: safeError(error, this.service.secrets()) });
+      await streamSubscription(this.service, subscription, controller.signal, deliver, this.bugs);
     } finally {
       this.forget(owner, id, controller);
     }

@@ -1,6 +1,4 @@
-import type { BugLog } from "../core/config/bug-log";
-import { redactSecrets } from "../core/config/redact";
-import { OpsError } from "../core/errors";
+import { type BugLog, BugReporter } from "../core/api/bug-log";
 
 /** The desktop app's log file, set once by main.ts when the app is ready. */
 let bugLog: BugLog | null = null;
@@ -11,9 +9,9 @@ export function logBugsTo(log: BugLog | null): void {
 
 /**
  * A failure that is not an OpsError is a bug: the renderer only gets "internal error; see the
- * host's log" (core/api/dispatch.ts safeError), so its cause goes to the main process's log file
- * (and its console), with every configured secret redacted (DESIGN: raw causes stay in the main
- * process log).
+ * host's log" (core/api/dispatch.ts safeError), so its cause goes to the main process's log file,
+ * with every configured secret redacted, and its console gets a line saying where (DESIGN: raw
+ * causes stay in the main process log). The same report as the browser host's (BugReporter).
  */
 export function logUnexpected(
   where: string,
@@ -21,8 +19,5 @@ export function logUnexpected(
   secrets: readonly string[],
   log: (line: string) => void = console.error,
 ): void {
-  if (error instanceof OpsError) return;
-  const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
-  log(`molecule-ops: unexpected error in ${where}: ${redactSecrets(text, secrets)}`);
-  bugLog?.write(where, error, secrets);
+  new BugReporter({ log: bugLog, name: "molecule-ops", print: log }).report(where, error, secrets);
 }

@@ -252,4 +252,25 @@ describe("browser host", () => {
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body).result).toMatchObject({ lines: 4, events: 2, skipped: 1, malformed: 1 });
   });
+
+  it("answers an upload with the API's report view, as the desktop app does: counts, not the parser's internals", async () => {
+    const r = await raw(
+      "POST",
+      "/api/import?name=x.log",
+      { "content-type": "application/octet-stream", [TOKEN_HEADER]: host.token },
+      '2026/05/05 12:30:11 evt: provision.start {"workspace_id":"w1","sync":true}\n',
+    );
+    expect(r.status).toBe(200);
+    expect(Object.keys(JSON.parse(r.body).result).sort()).toEqual([
+      "added",
+      "bindings",
+      "duplicates",
+      "events",
+      "first_malformed",
+      "lines",
+      "malformed",
+      "skipped",
+      "workspaces",
+    ]);
+  });
 });

@@ -1,12 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { answerRequest, parseExport, parseSubscription, safeError } from "../core/api/dispatch";
+import { BugLog, type BugReport, BugReporter, dataDirLogPolicy } from "../core/api/bug-log";
+import { answerRequest, failed } from "../core/api/dispatch";
+import { answerExport, answerImport } from "../core/api/file-streams";
 import { TOKEN_HEADER } from "../core/api/ops-client";
 import type { OpsService } from "../core/api/ops-service";
-import { BugLog, dataDirLogPolicy } from "../core/config/bug-log";
-import { redactSecrets, stripControlChars } from "../core/config/redact";
-import { OpsError } from "../core/errors";
+import type { ExportInput } from "../core/api/schemas";
+import { openSubscription, type SubscriptionMessage, streamSubscription } from "../core/api/subscription-stream";
+import { type ErrorCode, httpStatusOf } from "../core/errors";
 import { CONTENT_SECURITY_POLICY } from "./content-security-policy";
 import { fetchSiteAllowed, headerOf, hostAllowed, originAllowed, tokenMatches } from "./request-guard";
 import { rendererFile } from "./static-files";
@@ -39,21 +41,22 @@ const HEARTBEAT_MS = 15_000;
  * The browser host (DESIGN: the UI testable in real Chromium, usable on a jump box): the built
  * renderer and the core/api catalogue over HTTP on 127.0.0.1 only. Host and Origin are checked on
  * every request (DNS rebinding, cross-site requests), every /api call needs the per-run token, and
- * every page gets the desktop app's CSP.
+ * every page gets the desktop app's CSP. It only moves bytes: answering, subscriptions, the file
+ * operations and bug reports are the host kit's (core/api), as in the desktop app.
  */
 export async function startBrowserHost(o: BrowserHostOptions): Promise<BrowserHost> {
   const token = o.token ?? randomBytes(32).toString("base64url");
-  const bugLog = o.bugLog ?? new BugLog(dataDirLogPolicy(process.env));
-  const failure = (error: unknown, where: string) => {
-    if (!(error instanceof OpsError)) logInternal(bugLog, error, where, o.service.secrets());
-    return safeError(error, o.service.secrets());
-  };
+  const bugs = new BugReporter({
+    log: o.bugLog ?? new BugLog(dataDirLogPolicy(process.env)),
+    name: "molecule-ops serve",
+    print: (line) => process.stderr.write(`${line}\n`),
+  }).report;
   const sockets = new Set<import("node:net").Socket>();
   let port = 0;
   const server = createServer((req, res) => {
-    handle(req, res, o, token, port, failure).catch((error: unknown) => {
-      const safe = failure(error, `${req.method} ${(req.url ?? "").split("?")[0]?.slice(0, 80)}`);
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: safe });
+    handle(req, res, o, token, port, bugs).catch((error: unknown) => {
+      const answer = failed(o.service, error, `${req.method} ${(req.url ?? "").split("?")[0]?.slice(0, 80)}`, bugs);
+      if (!res.headersSent) sendJson(res, 500, answer);
       else res.destroy();
     });
   });
@@ -82,16 +85,13 @@ export async function startBrowserHost(o: BrowserHostOptions): Promise<BrowserHo
   };
 }
 
-/** A safe error for the answer; a bug's cause is logged on the way. */
-type Failure = (error: unknown, where: string) => ReturnType<typeof safeError>;
-
 async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   o: BrowserHostOptions,
   token: string,
   port: number,
-  failure: Failure,
+  bugs: BugReport,
 ) {
   securityHeaders(res);
   if (!hostAllowed(req.headers.host, port)) return sendText(res, 421, "misdirected request: unknown Host");
@@ -112,15 +112,16 @@ async function handle(
     if (name === null) return sendJson(res, 400, apiError("Input", "malformed request name"));
     const input = await readJsonBody(req);
     if (!input.ok) return sendJson(res, 400, apiError("Input", input.message));
-    const answer = await answerRequest(service, name, input.value, failure);
-    return sendJson(res, answer.ok ? 200 : statusOf(answer.error.code), answer);
+    return sendAnswer(res, await answerRequest(service, name, input.value, bugs));
   }
   const subscription = /^\/api\/subscribe\/([^/]+)$/.exec(url.pathname);
   if (subscription && req.method === "GET") {
-    return streamSubscription(req, res, service, subscription[1] ?? "", url, failure);
+    return sendSubscription(req, res, service, subscription[1] ?? "", url, bugs);
   }
-  if (url.pathname === "/api/export" && req.method === "POST") return streamExport(req, res, service, failure);
-  if (url.pathname === "/api/import" && req.method === "POST") return importUpload(req, res, service, failure);
+  if (url.pathname === "/api/export" && req.method === "POST") return sendExport(req, res, service, bugs);
+  if (url.pathname === "/api/import" && req.method === "POST") {
+    return sendAnswer(res, await answerImport(service, async () => req, bugs));
+  }
   return sendJson(res, 404, apiError("NotFound", "no such API route"));
 }
 
@@ -147,94 +148,78 @@ async function serveRenderer(req: IncomingMessage, res: ServerResponse, root: st
   res.end(req.method === "HEAD" ? undefined : file.body);
 }
 
-async function streamSubscription(
+/** Server-sent events: one `data:` line of {item} or {error} each, a comment now and then to keep it open. */
+async function sendSubscription(
   req: IncomingMessage,
   res: ServerResponse,
   service: OpsService,
   rawName: string,
   url: URL,
-  failure: Failure,
+  bugs: BugReport,
 ) {
   const name = decodedSegment(rawName);
   if (name === null) return sendJson(res, 400, apiError("Input", "malformed subscription name"));
-  let parsed: ReturnType<typeof parseSubscription>;
+  let input: unknown;
   try {
     const raw = url.searchParams.get("input");
-    parsed = parseSubscription(name, raw ? JSON.parse(raw) : {});
-  } catch (error) {
-    const e = error instanceof SyntaxError ? new OpsError("Input", "invalid input: not JSON") : error;
-    const safe = failure(e, `subscribe ${rawName.slice(0, 60)}`);
-    return sendJson(res, statusOf(safe.code), { ok: false, error: safe });
+    input = raw ? JSON.parse(raw) : {};
+  } catch {
+    return sendJson(res, 400, apiError("Input", "invalid input: not JSON"));
   }
+  const opened = openSubscription(service, name, input);
+  if (!opened.ok) return sendAnswer(res, opened);
   const stop = new AbortController();
   req.on("close", () => stop.abort());
   res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store" });
   res.write(": open\n\n");
   const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);
+  const deliver = (message: SubscriptionMessage) => {
+    res.write(`data: ${JSON.stringify(message)}\n\n`);
+    return true;
+  };
   try {
-    for await (const item of service.subscribe(parsed.name, parsed.input as never, stop.signal)) {
-      if (stop.signal.aborted) break;
-      res.write(`data: ${JSON.stringify({ item })}\n\n`);
-    }
-  } catch (error) {
-    if (!stop.signal.aborted) {
-      res.write(`data: ${JSON.stringify({ error: failure(error, `subscription ${parsed.name}`) })}\n\n`);
-    }
+    await streamSubscription(service, opened.subscription, stop.signal, deliver, bugs);
   } finally {
     clearInterval(heartbeat);
     res.end();
   }
 }
 
-async function streamExport(req: IncomingMessage, res: ServerResponse, service: OpsService, failure: Failure) {
+/** The export as a download, its headers sent with the first bytes (an empty export is still a file). */
+async function sendExport(req: IncomingMessage, res: ServerResponse, service: OpsService, bugs: BugReport) {
   const body = await readJsonBody(req);
   if (!body.ok) return sendJson(res, 400, apiError("Input", body.message));
-  let input: ReturnType<typeof parseExport>;
-  try {
-    input = parseExport(body.value);
-  } catch (error) {
-    const safe = failure(error, "export");
-    return sendJson(res, statusOf(safe.code), { ok: false, error: safe });
-  }
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const ext = input.format === "csv" ? "csv" : "jsonl";
-  let started = false;
-  try {
-    await service.exportTimeline(input, async (chunk) => {
-      if (!started) {
-        started = true;
-        res.writeHead(200, {
-          "content-type": input.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
-          "content-disposition": `attachment; filename="timeline-${stamp}.${ext}"`,
-        });
-      }
-      if (!res.write(chunk)) await new Promise<void>((resolve) => res.once("drain", resolve));
+  const begin = (input: ExportInput) => {
+    if (res.headersSent) return;
+    res.writeHead(200, {
+      "content-type": input.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+      "content-disposition": `attachment; filename="timeline-${stamp}.${input.format}"`,
     });
-    if (!started) {
+  };
+  const answer = await answerExport(
+    service,
+    body.value,
+    async (input) => {
+      try {
+        await service.exportTimeline(input, async (chunk) => {
+          begin(input);
+          if (!res.write(chunk)) await new Promise<void>((resolve) => res.once("drain", resolve));
+        });
+      } catch (error) {
+        // The browser went away (a cancelled download): nobody to answer, and no bug to log.
+        if (res.destroyed) return;
+        throw error;
+      }
       // Nothing matched: still a valid, empty export (CSV keeps its header from the writer).
-      res.writeHead(200, {
-        "content-type": input.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
-        "content-disposition": `attachment; filename="timeline-${stamp}.${ext}"`,
-      });
-    }
-    res.end();
-  } catch (error) {
-    // The browser went away (a cancelled download): nobody to answer, and no bug to log.
-    if (res.destroyed) return;
-    const safe = failure(error, "export");
-    if (!started) return sendJson(res, statusOf(safe.code), { ok: false, error: safe });
-    res.destroy();
-  }
-}
-
-async function importUpload(req: IncomingMessage, res: ServerResponse, service: OpsService, failure: Failure) {
-  try {
-    const report = await service.importLog(req);
-    return sendJson(res, 200, { ok: true, result: report });
-  } catch (error) {
-    const safe = failure(error, "import");
-    return sendJson(res, statusOf(safe.code), { ok: false, error: safe });
-  }
+      begin(input);
+      res.end();
+    },
+    bugs,
+  );
+  if (answer.ok) return;
+  if (res.headersSent) res.destroy();
+  else sendAnswer(res, answer);
 }
 
 async function readJsonBody(
@@ -259,23 +244,6 @@ async function readJsonBody(
   }
 }
 
-/**
- * A bug's cause, for whoever runs the host: the whole of it (stack, causes), redacted, in the log
- * file; the terminal gets one line saying where. Only if the log cannot be written does the
- * terminal get the redacted message itself, so that the cause is never lost.
- */
-function logInternal(log: BugLog, error: unknown, where: string, secrets: readonly string[]): void {
-  const safe = (text: string) => stripControlChars(redactSecrets(text, secrets));
-  if (log.write(where, error, secrets)) {
-    process.stderr.write(
-      `molecule-ops serve: internal error in ${safe(where)}; its cause is logged in ${log.policy.path}\n`,
-    );
-    return;
-  }
-  const detail = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`molecule-ops serve: internal error in ${safe(where)}: ${safe(detail)}\n`);
-}
-
 function securityHeaders(res: ServerResponse): void {
   res.setHeader("content-security-policy", CONTENT_SECURITY_POLICY);
   res.setHeader("x-content-type-options", "nosniff");
@@ -285,32 +253,12 @@ function securityHeaders(res: ServerResponse): void {
   res.setHeader("cross-origin-resource-policy", "same-origin");
 }
 
-function statusOf(code: string): number {
-  switch (code) {
-    case "Input":
-    case "Usage":
-      return 400;
-    case "NotFound":
-      return 404;
-    case "Conflict":
-      return 409;
-    case "Gone":
-      return 410;
-    case "Config":
-    case "NoBackend":
-      return 412;
-    case "Upstream":
-    case "Transport":
-    case "Decode":
-      return 502;
-    case "Timeout":
-      return 504;
-    default:
-      return 500;
-  }
+/** An answer with the HTTP status of its error code (core/errors.ts), 200 for a result. */
+function sendAnswer(res: ServerResponse, answer: { ok: boolean; error?: { code: string } }): void {
+  sendJson(res, answer.ok ? 200 : httpStatusOf(answer.error?.code ?? "Internal"), answer);
 }
 
-function apiError(code: string, message: string) {
+function apiError(code: ErrorCode, message: string) {
   return { ok: false, error: { code, message } };
 }
 

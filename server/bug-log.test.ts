@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { BugLog, LOG_KEEP, LOG_MAX_BYTES } from "../core/api/bug-log";
 import { TOKEN_HEADER } from "../core/api/ops-client";
 import { OpsService } from "../core/api/ops-service";
-import { BugLog, LOG_KEEP, LOG_MAX_BYTES } from "../core/config/bug-log";
 import { FileCredentials } from "../core/config/file-credentials";
 import { ProfileStore } from "../core/config/profile-store";
 import { type BrowserHost, startBrowserHost } from "./browser-host";

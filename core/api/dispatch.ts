@@ -1,18 +1,13 @@
 import { redactSecrets, stripControlChars } from "../config/redact";
 import { OpsError } from "../errors";
+import type { BugReport } from "./bug-log";
 import type { OpsService } from "./ops-service";
-import {
-  type ExportInput,
-  exportInput,
-  type RequestName,
-  requestInputs,
-  type SubscriptionName,
-  subscriptionInputs,
-} from "./schemas";
+import { type RequestName, requestInputs, type SubscriptionName, subscriptionInputs } from "./schemas";
+import { type ExportInput, exportInput } from "./timeline";
 import type { ApiError } from "./views";
 
 /** What a host sends back for one request: a result, or a safe error. */
-export type Answer = { ok: true; result: unknown } | { ok: false; error: ApiError };
+export type Answer<R = unknown> = { ok: true; result: R } | { ok: false; error: ApiError };
 
 export function isRequestName(name: string): name is RequestName {
   return Object.hasOwn(requestInputs, name);
@@ -28,20 +23,33 @@ export function isSubscriptionName(name: string): name is SubscriptionName {
  * anything else (a bug) is reported as an internal error without its details.
  */
 export async function answerRequest(
-  service: OpsService,
+  service: Pick<OpsService, "invoke" | "secrets">,
   name: string,
   raw: unknown,
   /** Told about bugs (anything but an OpsError), for the host's own log; the caller gets "internal error". */
-  onInternal?: (error: unknown, request: string) => void,
+  bugs?: BugReport,
 ): Promise<Answer> {
   try {
     if (!isRequestName(name)) throw new OpsError("NotFound", `no API request named ${describeName(name)}`);
     const input = parse(requestInputs[name], raw);
     return { ok: true, result: await service.invoke(name, input as never) };
   } catch (error) {
-    if (!(error instanceof OpsError)) onInternal?.(error, clip(name, 60));
-    return { ok: false, error: safeError(error, service.secrets()) };
+    return failed(service, error, clip(name, 60), bugs);
   }
+}
+
+/**
+ * A failure as a host answers it: `{ok: false, error}` with a safe error; a bug (anything but an
+ * OpsError) is reported on the way, so that its cause reaches the host's log.
+ */
+export function failed(
+  service: Pick<OpsService, "secrets">,
+  error: unknown,
+  where: string,
+  bugs?: BugReport,
+): { ok: false; error: ApiError } {
+  if (!(error instanceof OpsError)) bugs?.(where, error, service.secrets());
+  return { ok: false, error: safeError(error, service.secrets()) };
 }
 
 export function parseSubscription(name: string, raw: unknown): { name: SubscriptionName; input: unknown } {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type Sim, startSim } from "../../sim";
 import { FileCredentials } from "../config/file-credentials";
 import { ProfileStore } from "../config/profile-store";
@@ -89,5 +89,54 @@ describe("OpsService profiles", () => {
     const r = await call("profiles.test", { name: "wrong" });
     expect(r).toMatchObject({ ok: true, result: { ok: false, error: { code: "Upstream" } } });
     expect(JSON.stringify(r)).not.toContain("wrong-tok");
+  });
+});
+
+describe("OpsService restarts (restart.start, restart.cancel, restart.progress)", () => {
+  async function follow(id: string) {
+    const items: unknown[] = [];
+    for await (const item of service.subscribe("restart.progress", { id }, new AbortController().signal)) {
+      items.push(item);
+    }
+    return items as Array<{ phase: string; cancellable: boolean; trail: { step: string }[]; outcome: unknown }>;
+  }
+
+  it("the page's grace period: cancellable while waiting, a cancel sends nothing, and the outcome is pushed", async () => {
+    make({ ...sim.env });
+    await call("sync.run", {});
+    const id = sim.state.workspaces()[0]?.id as string;
+    expect(await call("restart.start", { id, via: "tenant", graceMs: 60_000 })).toMatchObject({
+      ok: true,
+      result: { workspace_id: id, via: "tenant", joined: false },
+    });
+    expect(await call("restart.get", { id })).toMatchObject({
+      ok: true,
+      result: { state: "running", cancellable: true },
+    });
+    const items = follow(id);
+    expect(await call("restart.cancel", { id })).toEqual({ ok: true, result: { cancelled: true } });
+    const pushed = await items;
+    expect(pushed[0]).toMatchObject({ phase: "waiting", cancellable: true });
+    expect(pushed.at(-1)).toMatchObject({ phase: "cancelled", cancellable: false, outcome: { outcome: "cancelled" } });
+    expect(sim.state.requests().filter((r) => r.route === "tenant.restart")).toEqual([]);
+    expect(await call("restart.get", { id })).toMatchObject({
+      ok: true,
+      result: { state: "cancelled", cancellable: false },
+    });
+  });
+
+  it("a restart over before the page subscribed is replayed to it", async () => {
+    make({ ...sim.env });
+    await call("sync.run", {});
+    const id = sim.state.workspaces()[0]?.id as string;
+    await call("restart.start", { id, via: "tenant" });
+    await vi.waitFor(async () => {
+      const r = await call("restart.get", { id });
+      expect(r.ok && (r.result as { state: string }).state).toBe("done");
+    }, 20_000);
+    const items = await follow(id);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ phase: "done", cancellable: false, outcome: { outcome: "done" } });
+    expect(items[0]?.trail.map((s) => s.step)).toEqual(expect.arrayContaining(["request", "accepted", "done"]));
   });
 });

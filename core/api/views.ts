@@ -2,7 +2,7 @@ import type { DoctorReport } from "../ops/doctor";
 import type { ActionResult } from "../ops/doctor-actions";
 import type { ConnectionChange, LiveChange } from "../ops/live-status";
 import type { BootstrapReport } from "../ops/report-bootstrap-failure";
-import type { RestartOutcome, RestartStep, RestartVia } from "../ops/restart";
+import type { RestartProgress, RestartStep, RestartVia } from "../ops/restart";
 import type { StatusSource } from "../ops/shown-status";
 import type { SyncReport } from "../ops/sync";
 import type { RequestName, SubscriptionName } from "./schemas";
@@ -64,6 +64,8 @@ export interface RestartView {
   error: string | null;
   /** Steps of a restart running in this host (empty for one that ran elsewhere). */
   steps: RestartStep[];
+  /** Whether restart.cancel can still stop it: it runs here and nothing was sent yet. */
+  cancellable: boolean;
 }
 
 export interface CrashView {
@@ -138,6 +140,7 @@ export interface AppInfo {
 }
 
 export interface ApiError {
+  /** One of core/errors.ts's codes (a string: it also arrives from across a process boundary). */
   code: string;
   message: string;
 }
@@ -166,7 +169,8 @@ export interface RequestResults {
   "settings.set": Settings;
 }
 
-export type RestartProgress = { kind: "step"; step: RestartStep } | { kind: "outcome"; outcome: RestartOutcome };
+/** What `restart.progress` pushes: the restart as it stands, after every change (core/ops/restart.ts). */
+export type { RestartProgress };
 
 export interface SubscriptionItems {
   live: LiveChange;

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { OpsError } from "../errors";
 import { type OpsWorld, opsWorldsPerTest } from "./ops.testkit";
-import { RestartCoordinator, type RestartStep } from "./restart";
+import { RestartCoordinator, type RestartProgress, type RestartStep, restartProgress } from "./restart";
 import { syncTenant } from "./sync";
 
 const world = opsWorldsPerTest();
@@ -258,5 +258,168 @@ describe("restart via tenant", () => {
     const out = await coordinator(w).restart({ workspaceId: id, via: "tenant", pollMs: 20, followTimeoutMs: 200 }).done;
     expect(out.outcome).toBe("timeout");
     expect(out.error).toMatch(/not online after .* \(last status provisioning\)/);
+  });
+});
+
+/** Every push of a restart's progress, with what had been sent upstream when it was pushed. */
+function watchProgress(w: OpsWorld, handle: ReturnType<RestartCoordinator["restart"]>) {
+  const seen: Array<{ progress: RestartProgress; stops: number; restarts: number }> = [];
+  handle.onProgress((progress) =>
+    seen.push({
+      progress,
+      stops: requestsTo(w, "DELETE", "cp.stop").length,
+      restarts: requestsTo(w, "POST", "tenant.restart").length,
+    }),
+  );
+  return seen;
+}
+
+/** Every item a subscriber gets, until the stream ends by itself. */
+async function drain(handle: ReturnType<RestartCoordinator["restart"]>): Promise<RestartProgress[]> {
+  const items: RestartProgress[] = [];
+  for await (const item of restartProgress(handle, new AbortController().signal)) items.push(item);
+  return items;
+}
+
+describe("the restart's lifecycle (what the UI renders)", () => {
+  it("a cancel in the grace period ends it at once with nothing sent, and says so", async () => {
+    const w = await world({ workspaces: 0, crashRatio: 0 });
+    const { id, instance } = await onlineWorkspace(w);
+    const handle = coordinator(w).restart({ workspaceId: id, via: "cp", graceMs: 60_000, ...FOLLOW });
+    const waiting = handle.progress();
+    expect(waiting).toMatchObject({ workspaceId: id, via: "cp", phase: "waiting", cancellable: true, outcome: null });
+    expect(Date.parse(waiting.sendsAt ?? "") - Date.parse(waiting.startedAt)).toBe(60_000);
+    expect(waiting.trail.map((s) => s.step)).toEqual(["confirmed"]);
+    expect(waiting.trail[0]?.detail).toBe("via cp; the request goes out in 60 s unless cancelled");
+    // Well inside the grace period: nothing has been sent, and the restart holds the workspace.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(() => coordinator(w).restart({ workspaceId: id, via: "cp" })).toThrow(/already being restarted/);
+
+    const started = Date.now();
+    expect(handle.cancel()).toBe(true);
+    const out = await handle.done;
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(out).toMatchObject({
+      outcome: "cancelled",
+      error: "cancelled before anything was sent",
+      stopped_instance_id: null,
+    });
+    const over = handle.progress();
+    expect(over).toMatchObject({ phase: "cancelled", cancellable: false, sendsAt: null, step: "confirmed" });
+    expect(over.trail.map((s) => [s.step, s.detail])).toEqual([
+      ["confirmed", "via cp; the request goes out in 60 s unless cancelled"],
+      ["cancelled", "nothing was sent to the tenant or the CP"],
+    ]);
+    expect(handle.cancel()).toBe(false);
+    expect(w.sim.state.requests().filter((r) => r.route?.startsWith("cp.") || r.route === "tenant.restart")).toEqual(
+      [],
+    );
+    expect(w.store.resolveInstanceId(id)).toBe(instance);
+    expect(consoleRecords(w, id)).toEqual([
+      { event: "restart.cancelled", fields: { workspace_id: id, via: "cp", step: "confirmed" } },
+    ]);
+    expect(w.store.restarts.latestFor(id)).toMatchObject({ state: "cancelled", step: "confirmed" });
+  });
+
+  it("sends nothing before the grace period is over, then goes on as without one", async () => {
+    const w = await world({ workspaces: 0, crashRatio: 0 });
+    const { id } = await onlineWorkspace(w);
+    const handle = coordinator(w).restart({ workspaceId: id, via: "tenant", graceMs: 300, ...FOLLOW });
+    const seen = watchProgress(w, handle);
+    expect((await handle.done).outcome).toBe("done");
+    const steps = handle.progress().trail.map((s) => s.step);
+    expect(steps.slice(0, 4)).toEqual(["confirmed", "sent", "request", "accepted"]);
+    expect(steps.at(-1)).toBe("done");
+    const sent = seen.find((x) => x.progress.trail.at(-1)?.step === "sent");
+    expect(sent).toMatchObject({ restarts: 0, progress: { phase: "running", cancellable: true, sendsAt: null } });
+    const [confirmed, after] = handle.progress().trail;
+    expect(Date.parse(after?.at ?? "") - Date.parse(confirmed?.at ?? "")).toBeGreaterThanOrEqual(300);
+    expect(seen.filter((x) => x.progress.phase === "waiting").every((x) => x.restarts === 0)).toBe(true);
+  });
+
+  for (const via of ["cp", "tenant"] as const) {
+    it(`via ${via}: cancellable turns false exactly when the ${via === "cp" ? "Stop" : "restart request"} is about to be sent`, async () => {
+      const w = await world({ workspaces: 0, crashRatio: 0 });
+      const { id } = await onlineWorkspace(w);
+      const handle = coordinator(w).restart({ workspaceId: id, via, ...FOLLOW });
+      let lateCancel: boolean | undefined;
+      const seen = watchProgress(w, handle);
+      handle.onProgress((p) => {
+        if (!p.cancellable && lateCancel === undefined) lateCancel = handle.cancel();
+      });
+      expect((await handle.done).outcome).toBe("done");
+      const first = seen.findIndex((x) => !x.progress.cancellable);
+      expect(seen.slice(0, first).every((x) => x.progress.cancellable)).toBe(true);
+      expect(seen.slice(first).every((x) => !x.progress.cancellable)).toBe(true);
+      const point = seen[first];
+      // The step that announced the send is the last one; the send itself has not happened.
+      expect(point?.progress.trail.at(-1)?.step).toBe(via === "cp" ? "pre_stop" : "request");
+      expect(point).toMatchObject({ stops: 0, restarts: 0, progress: { phase: "running", outcome: null } });
+      expect(lateCancel).toBe(false);
+      expect(requestsTo(w, via === "cp" ? "DELETE" : "POST", via === "cp" ? "cp.stop" : "tenant.restart")).toHaveLength(
+        1,
+      );
+    });
+  }
+
+  it("a cancel at the last moment it is offered (pre_stop) still sends nothing", async () => {
+    const w = await world({ workspaces: 0, crashRatio: 0 });
+    const { id, instance } = await onlineWorkspace(w);
+    const handle = coordinator(w).restart({ workspaceId: id, via: "cp", ...FOLLOW });
+    let cancelled: boolean | undefined;
+    handle.onProgress((p) => {
+      if (p.trail.at(-1)?.step === "pre_stop" && p.cancellable) cancelled = handle.cancel();
+    });
+    expect(await handle.done).toMatchObject({ outcome: "cancelled" });
+    expect(cancelled).toBe(true);
+    expect(requestsTo(w, "DELETE", "cp.stop")).toHaveLength(0);
+    expect(requestsTo(w, "POST", "tenant.restart")).toHaveLength(0);
+    expect(w.store.resolveInstanceId(id)).toBe(instance);
+  });
+
+  it("pushes every step and then the outcome to a subscriber, and ends the stream", async () => {
+    const w = await world({ workspaces: 0, crashRatio: 0 });
+    const { id, instance } = await onlineWorkspace(w);
+    const handle = coordinator(w).restart({ workspaceId: id, via: "cp", ...FOLLOW });
+    const items = await drain(handle);
+    const last = items.at(-1);
+    expect(last?.outcome).toMatchObject({ outcome: "done", stopped_instance_id: instance });
+    expect(last).toMatchObject({ phase: "done", cancellable: false, step: "status online" });
+    expect(items.filter((p) => p.outcome !== null)).toHaveLength(1);
+    // Every step was pushed as it happened, each push holding the ones before it.
+    const steps = (await handle.done).steps.map((s) => s.step);
+    for (const [i, step] of steps.entries()) {
+      expect(items.some((p) => p.trail.length === i + 1 && p.trail.at(-1)?.step === step)).toBe(true);
+    }
+    expect(last?.trail.map((s) => s.step)).toEqual([...steps, "done"]);
+  });
+
+  it("a failure is pushed with the step it happened at and its error as the last line", async () => {
+    const w = await world({ workspaces: 0 });
+    const { id } = await onlineWorkspace(w);
+    w.sim.faults.set("cp.stop", { kind: "status", status: 503 });
+    const items = await drain(coordinator(w).restart({ workspaceId: id, via: "cp", ...FOLLOW }));
+    const last = items.at(-1);
+    expect(last).toMatchObject({ phase: "failed", step: "stop", cancellable: false });
+    expect(last?.trail.at(-1)).toMatchObject({ step: "failed", detail: last?.outcome?.error });
+    expect(last?.outcome?.error).toContain("503");
+  });
+
+  it("a restart that is over is replayed to a late subscriber: its last state, then the stream ends", async () => {
+    const w = await world({ workspaces: 0 });
+    const ws = w.sim.state.addWorkspace({ status: "online", runtime: "external", name: "operator-agent" });
+    await syncTenant(w.store, w.tenant);
+    const c = coordinator(w);
+    const out = await c.restart({ workspaceId: ws.id, via: "tenant", graceMs: 20, ...FOLLOW }).done;
+    expect(out.outcome).toBe("noop");
+    expect(c.get(ws.id)).toBeUndefined();
+    const late = c.latest(ws.id);
+    expect(late).toBeDefined();
+    const items = await drain(late as NonNullable<typeof late>);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ phase: "noop", cancellable: false, sendsAt: null, outcome: out });
+    // A noop's own step says it, in the tenant's words: no second line for the outcome.
+    expect(items[0]?.trail.map((s) => s.step)).toEqual(["confirmed", "sent", "request", "noop"]);
+    expect(items[0]?.trail.at(-1)?.detail).toBe(out.message);
   });
 });

@@ -35,9 +35,41 @@ export interface RestartOutcome {
   steps: RestartStep[];
 }
 
+/** waiting: in its grace period, nothing sent; running; then its outcome. */
+export type RestartPhase = "waiting" | "running" | RestartOutcome["outcome"];
+
+/**
+ * A restart as it stands (JSON-ready): what `restart.progress` pushes after every change, and
+ * what a subscriber that comes late (the restart may be over) gets at once.
+ */
+export interface RestartProgress {
+  workspaceId: string;
+  via: RestartVia;
+  phase: RestartPhase;
+  /**
+   * Whether cancel() can still stop it: true until the Stop (cp) or the restart request is about
+   * to be sent, false from then on and once it is over.
+   */
+  cancellable: boolean;
+  /** While waiting out its grace period: when the first request goes out. */
+  sendsAt: string | null;
+  startedAt: string;
+  /** Every step so far; once it is over, its outcome as the last line (a noop's own step says it). */
+  trail: RestartStep[];
+  /** The step it had reached: where it failed, once failed. */
+  step: string;
+  outcome: RestartOutcome | null;
+}
+
 export interface RestartRequest {
   workspaceId: string;
   via: RestartVia;
+  /**
+   * How long to wait before the first request, so that a person who confirmed can still cancel
+   * with nothing sent (default 0: the CLI's --yes is its confirmation). A restart with a grace
+   * period has two more steps: "confirmed" when it is asked for, "sent" when the grace is over.
+   */
+  graceMs?: number;
   /** How long to follow the workspace after the restart was sent (default 10 minutes). */
   followTimeoutMs?: number;
   /** Status poll period while following (default 2 s). */
@@ -52,10 +84,16 @@ export interface RestartHandle {
   readonly done: Promise<RestartOutcome>;
   /** Steps so far (a joiner sees what happened before it joined). */
   readonly steps: readonly RestartStep[];
-  /** true when cancelled; false once the Stop (cp) or the restart request was sent. */
+  /** Whether cancel() would still stop it (see RestartProgress.cancellable). */
+  readonly cancellable: boolean;
+  /** true when cancelled; false once the Stop (cp) or the restart request was about to be sent, or it is over. */
   cancel(): boolean;
   /** Steps from now on, for a joiner. */
   onStep(listener: (step: RestartStep) => void): () => void;
+  /** The restart as it stands now. */
+  progress(): RestartProgress;
+  /** The restart after every change from now on: a step, the point of no return, its outcome. */
+  onProgress(listener: (progress: RestartProgress) => void): () => void;
 }
 
 export interface RestartDeps {
@@ -78,12 +116,20 @@ export interface RestartDeps {
  */
 export class RestartCoordinator {
   private readonly running = new Map<string, RestartHandle>();
+  /** The latest restart of each workspace started here, over or not: replayed to a late subscriber. */
+  private readonly latestRuns = new Map<string, RestartHandle>();
   private readonly now: () => number;
 
   constructor(private readonly deps: RestartDeps) {
     this.now = deps.now ?? Date.now;
   }
 
+  /**
+   * Starts a restart, or joins the running one with the same method. Its whole life is the
+   * handle's, whoever shows it (the CLI's lines, the UI's trail): the grace period asked for,
+   * what can still be cancelled, every step and the outcome (onProgress, restartProgress), and,
+   * once over, its last state for a subscriber that comes late (`latest`).
+   */
   restart(req: RestartRequest): RestartHandle {
     const current = this.running.get(req.workspaceId);
     if (current) {
@@ -106,6 +152,12 @@ export class RestartCoordinator {
     }
     const run = new RestartRun(this.deps, req, claim.id, this.now);
     this.running.set(req.workspaceId, run);
+    this.latestRuns.delete(req.workspaceId);
+    this.latestRuns.set(req.workspaceId, run);
+    for (const id of this.latestRuns.keys()) {
+      if (this.latestRuns.size <= KEEP_LATEST) break;
+      this.latestRuns.delete(id);
+    }
     const release = () => this.running.delete(req.workspaceId);
     run.done.then(release, release);
     return run;
@@ -114,6 +166,11 @@ export class RestartCoordinator {
   /** The restart in flight for a workspace in this process, if any. */
   get(workspaceId: string): RestartHandle | undefined {
     return this.running.get(workspaceId);
+  }
+
+  /** The latest restart of a workspace in this process, in flight or over. */
+  latest(workspaceId: string): RestartHandle | undefined {
+    return this.latestRuns.get(workspaceId);
   }
 
   /** Refuses before anything is claimed or sent: each method needs its backends, via cp a current instance. */
@@ -143,6 +200,8 @@ export class RestartCoordinator {
 
 const DEFAULT_FOLLOW_MS = 10 * 60_000;
 const DEFAULT_POLL_MS = 2000;
+/** Finished restarts kept for replay: one a workspace, the oldest dropped past this many workspaces. */
+const KEEP_LATEST = 500;
 
 class RestartRun implements RestartHandle {
   readonly workspaceId: string;
@@ -150,10 +209,17 @@ class RestartRun implements RestartHandle {
   readonly done: Promise<RestartOutcome>;
   readonly steps: RestartStep[] = [];
   private readonly listeners = new Set<(step: RestartStep) => void>();
+  private readonly progressListeners = new Set<(progress: RestartProgress) => void>();
   private readonly cancelled = new AbortController();
   /** Set once the Stop (cp) or the restart request is about to be sent: no cancel after it. */
   private committed = false;
   private lastStep = "requested";
+  private phase: RestartPhase;
+  private readonly startedAt: number;
+  private readonly graceMs: number;
+  private outcome: RestartOutcome | null = null;
+  /** The outcome as the trail's last line, once it is over. */
+  private closing: RestartStep | null = null;
 
   constructor(
     private readonly deps: RestartDeps,
@@ -163,13 +229,23 @@ class RestartRun implements RestartHandle {
   ) {
     this.workspaceId = req.workspaceId;
     this.via = req.via;
+    this.startedAt = now();
+    this.graceMs = Math.max(0, req.graceMs ?? 0);
+    this.phase = this.graceMs > 0 ? "waiting" : "running";
     if (req.onStep) this.listeners.add(req.onStep);
+    if (this.graceMs > 0) {
+      this.step("confirmed", `via ${this.via}; the request goes out in ${seconds(this.graceMs)} s unless cancelled`);
+    }
     // Started on the next tick, so the caller can attach listeners and cancel before anything is sent.
     this.done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.run());
   }
 
+  get cancellable(): boolean {
+    return !this.committed && this.outcome === null;
+  }
+
   cancel(): boolean {
-    if (this.committed) return false;
+    if (!this.cancellable) return false;
     this.cancelled.abort();
     return true;
   }
@@ -179,9 +255,35 @@ class RestartRun implements RestartHandle {
     return () => this.listeners.delete(listener);
   }
 
+  progress(): RestartProgress {
+    return {
+      workspaceId: this.workspaceId,
+      via: this.via,
+      phase: this.phase,
+      cancellable: this.cancellable,
+      sendsAt: this.phase === "waiting" ? new Date(this.startedAt + this.graceMs).toISOString() : null,
+      startedAt: new Date(this.startedAt).toISOString(),
+      trail: this.closing ? [...this.steps, this.closing] : [...this.steps],
+      step: this.lastStep,
+      outcome: this.outcome,
+    };
+  }
+
+  onProgress(listener: (progress: RestartProgress) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  private changed(): void {
+    if (this.progressListeners.size === 0) return;
+    const now = this.progress();
+    for (const listener of this.progressListeners) listener(now);
+  }
+
   private async run(): Promise<RestartOutcome> {
     let stopped: string | null = null;
     try {
+      if (this.graceMs > 0) await this.waitOutGrace();
       if (this.req.via === "cp") stopped = await this.stopOnFile();
       const answer = await this.askTenant();
       if (answer.status === "noop") {
@@ -205,14 +307,21 @@ class RestartRun implements RestartHandle {
     }
   }
 
+  /** The grace period: a cancel in it ends the restart with nothing sent; then "sent". */
+  private async waitOutGrace(): Promise<void> {
+    await sleep(this.graceMs, undefined, { signal: this.cancelled.signal }).catch(() => {});
+    this.checkCancelled();
+    this.phase = "running";
+    this.step("sent", `the grace period is over: restart via ${this.via}`);
+  }
+
   /** Via cp: restart.pre_stop, then Stop the instance on file through the CP (SPEC §5). */
   private async stopOnFile(): Promise<string> {
     const cp = this.deps.cp as CpClient;
     const instanceId = this.deps.store.resolveInstanceId(this.workspaceId);
     if (!instanceId) throw new OpsError("Input", `restart via cp: no instance of ${this.workspaceId} is on file`);
     this.step("pre_stop", `instance ${instanceId}`);
-    this.checkCancelled();
-    this.committed = true;
+    this.commit();
     this.journal("restart.pre_stop", { backend: "cp", instance_id: instanceId });
     this.step("stop", `stopping ${instanceId}`);
     // A failed Stop ends here: CpClient leaves the mapping as it was and its error names the
@@ -226,8 +335,7 @@ class RestartRun implements RestartHandle {
   private async askTenant() {
     const tenant = this.deps.tenant as TenantClient;
     this.step("request", "POST /workspaces/:id/restart");
-    this.checkCancelled();
-    this.committed = true;
+    this.commit();
     this.journal("restart.requested", { via: this.via });
     const answer = await tenant.restart(this.workspaceId);
     if (answer.status !== "noop") {
@@ -312,12 +420,21 @@ class RestartRun implements RestartHandle {
     if (this.cancelled.signal.aborted) throw new OpsError("Cancelled", "cancelled");
   }
 
+  /** The point of no return: the Stop (cp) or the restart request is about to be sent. */
+  private commit(): void {
+    if (this.committed) return;
+    this.checkCancelled();
+    this.committed = true;
+    this.changed();
+  }
+
   private step(step: string, detail: string | null): void {
     this.lastStep = step;
     const s: RestartStep = { step, at: new Date(this.now()).toISOString(), detail };
     this.steps.push(s);
     this.deps.store.restarts.step(this.rowId, step, this.now());
     for (const listener of this.listeners) listener(s);
+    this.changed();
   }
 
   private journal(event: string, fields: Record<string, unknown>): void {
@@ -338,7 +455,7 @@ class RestartRun implements RestartHandle {
       this.now(),
       error,
     );
-    return {
+    this.outcome = {
       workspace_id: this.workspaceId,
       via: this.via,
       outcome,
@@ -348,7 +465,60 @@ class RestartRun implements RestartHandle {
       error_code: error === null ? null : errorCode,
       steps: [...this.steps],
     };
+    this.phase = outcome;
+    this.closing = closingLine(this.outcome, new Date(this.now()).toISOString());
+    this.changed();
+    return this.outcome;
   }
+}
+
+/** The outcome as the last line of a trail; none for a noop, whose own step says it in the tenant's words. */
+function closingLine(outcome: RestartOutcome, at: string): RestartStep | null {
+  switch (outcome.outcome) {
+    case "noop":
+      return null;
+    case "done":
+      return { step: "done", at, detail: null };
+    case "cancelled":
+      return { step: "cancelled", at, detail: "nothing was sent to the tenant or the CP" };
+    default:
+      return { step: outcome.outcome, at, detail: outcome.error };
+  }
+}
+
+/**
+ * A restart's progress for a subscriber: how it stands at once (a restart that is over: its last
+ * state, and nothing more), then after every change until its outcome or until `signal` aborts.
+ */
+export async function* restartProgress(handle: RestartHandle, signal: AbortSignal): AsyncGenerator<RestartProgress> {
+  const queue: RestartProgress[] = [handle.progress()];
+  let wake: (() => void) | null = null;
+  const off = handle.onProgress((progress) => {
+    queue.push(progress);
+    wake?.();
+  });
+  const aborted = () => wake?.();
+  signal.addEventListener("abort", aborted, { once: true });
+  try {
+    for (;;) {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        yield next;
+        if (next.outcome) return;
+      }
+      if (signal.aborted) return;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = null;
+    }
+  } finally {
+    off();
+    signal.removeEventListener("abort", aborted);
+  }
+}
+
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
 }
 
 /** Upstream text shown in a step or an error: one line, no control sequences, bounded. */

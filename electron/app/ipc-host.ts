@@ -1,5 +1,5 @@
 import { BrowserWindow, dialog, type IpcMainInvokeEvent, ipcMain, type WebContents } from "electron";
-import { type Answer, answerRequest, safeError } from "../../core/api/dispatch";
+import { type Answer, answerRequest, failed } from "../../core/api/dispatch";
 import { IPC } from "../../core/api/ops-client";
 import type { OpsService } from "../../core/api/ops-service";
 import { answerExport, answerImport, type FileDialogs } from "../file-requests";
@@ -9,9 +9,12 @@ import { APP_ORIGIN, isTrustedSender } from "../security-policy";
 import { logUnexpected } from "../unexpected-error";
 
 /**
- * Serves core/api over the IPC channels of core/api/ops-client.ts. Every handler first checks,
- * with the URL parser, that the sending frame shows the app's own origin (DESIGN "Electron
- * security"); anything else gets a refusal and nothing runs. Errors cross as {code, message}.
+ * Serves core/api over the IPC channels of core/api/ops-client.ts: the messages only; answering,
+ * subscriptions, the file operations and bug reports are the host kit's (core/api dispatch.ts,
+ * subscription-stream.ts, file-streams.ts, bug-log.ts), as in the browser host. Every handler
+ * first checks, with the URL parser, that the sending frame shows the app's own origin (DESIGN
+ * "Electron security"); anything else gets a refusal and nothing runs. Errors cross as
+ * {code, message}.
  */
 export function serveIpc(service: OpsService): void {
   const subscriptions = new IpcSubscriptions(service);
@@ -23,8 +26,7 @@ export function serveIpc(service: OpsService): void {
       try {
         return await run(event, ...args);
       } catch (error) {
-        logUnexpected(channel, error, service.secrets());
-        return { ok: false, error: safeError(error, service.secrets()) };
+        return failed(service, error, channel, logUnexpected);
       }
     });
   };
@@ -34,9 +36,7 @@ export function serveIpc(service: OpsService): void {
       return { ok: false, error: { code: "Cancelled", message: "the URL change was cancelled; nothing was saved" } };
     }
     // A bug inside a request is answered "internal error"; its cause goes to the log (issue 14).
-    return answerRequest(service, typeof name === "string" ? name : "", input, (error, request) =>
-      logUnexpected(request, error, service.secrets()),
-    );
+    return answerRequest(service, typeof name === "string" ? name : "", input, logUnexpected);
   });
   handle(IPC.export, (event, input) => answerExport(service, input, dialogsFor(event.sender)));
   handle(IPC.import, (event, suggested) => answerImport(service, dialogsFor(event.sender), suggested));

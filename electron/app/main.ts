@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { app, type BrowserWindow, dialog, session } from "electron";
+import { BugLog } from "../../core/api/bug-log";
 import { OpsService } from "../../core/api/ops-service";
-import { BugLog } from "../../core/config/bug-log";
 import { ProfileStore } from "../../core/config/profile-store";
 import packageJson from "../../package.json" with { type: "json" };
 import { bundlePaths } from "../bundle-paths";

@@ -2,7 +2,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BugLog, dataDirLogPolicy, LOG_KEEP, LOG_MAX_BYTES, logBugInDataDir } from "./bug-log";
+import { OpsError } from "../errors";
+import { BugLog, BugReporter, dataDirLogPolicy, LOG_KEEP, LOG_MAX_BYTES, logBugInDataDir } from "./bug-log";
 
 const SECRET = "adm-Qx7vT2pL9sK4wN8rB3mZ";
 
@@ -98,5 +99,54 @@ describe.skipIf(process.platform === "win32")("the CLI's and the browser host's 
     expect(written).toBe(join(dir, "home", "logs", "molecule-ops.log"));
     expectNoSecret(readFileSync(written!, "utf8"));
     expect(mode(join(dir, "home"))).toBe(0o700);
+  });
+});
+
+describe.skipIf(process.platform === "win32")("BugReporter (every host's bug reports)", () => {
+  it("logs a bug's cause, redacted, and prints one line saying where", () => {
+    const path = join(dir, "logs", "molecule-ops.log");
+    const printed: string[] = [];
+    const { report } = new BugReporter({
+      log: new BugLog({ path, maxBytes: LOG_MAX_BYTES, keep: LOG_KEEP }, fixedClock),
+      name: "molecule-ops serve",
+      print: (line) => printed.push(line),
+    });
+    report("workspaces.list", leakyBug(), [SECRET]);
+    expect(printed).toEqual([`molecule-ops serve: internal error in workspaces.list; its cause is logged in ${path}`]);
+    const text = readFileSync(path, "utf8");
+    expect(text).toMatch(/^2027-06-01T00:00:00.000Z internal error in workspaces.list: TypeError: cannot read 'id'/);
+    expectNoSecret(text);
+  });
+
+  it("without a log file, or one that cannot be written, prints the redacted cause itself", () => {
+    const shared = join(dir, "shared");
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    for (const log of [null, new BugLog({ path: join(shared, "molecule-ops.log"), maxBytes: 1024, keep: 1 })]) {
+      const printed: string[] = [];
+      new BugReporter({ log, name: "molecule-ops", print: (line) => printed.push(line) }).report(
+        `export\u001b[2J ${SECRET}`,
+        leakyBug(),
+        [SECRET],
+      );
+      expect(printed).toHaveLength(1);
+      expect(printed[0]).toMatch(
+        /^molecule-ops: unexpected error in export\[2J \[redacted\]: TypeError: cannot read 'id'/,
+      );
+      expect(printed[0]).toContain("caused by: Error: upstream said: Authorization: Bearer [redacted]");
+      expectNoSecret(printed[0] ?? "");
+    }
+  });
+
+  it("leaves OpsErrors, whose safe message is the answer, out of the log and the console", () => {
+    const path = join(dir, "molecule-ops.log");
+    const printed: string[] = [];
+    new BugReporter({
+      log: new BugLog({ path, maxBytes: LOG_MAX_BYTES, keep: LOG_KEEP }),
+      name: "molecule-ops",
+      print: (line) => printed.push(line),
+    }).report("invoke", new OpsError("Upstream", "503"), []);
+    expect(printed).toEqual([]);
+    expect(existsSync(path)).toBe(false);
   });
 });

@@ -1,28 +1,66 @@
+import { z } from "zod";
 import type { RunningStatus } from "../cp/cp-client";
 import { OpsError } from "../errors";
-import type { RestartHandle } from "../ops/restart";
+import type { LiveChange } from "../ops/live-status";
 import { shownStatus } from "../ops/shown-status";
-import { isGone, isStale, readSyncState } from "../ops/sync";
-import type { RestartRow } from "../store/restart-rows";
-import type { TimelineFilter, TimelineRow } from "../store/timeline-query";
+import { isGone, isStale, readSyncState, syncTenant } from "../ops/sync";
 import { bindingIsCurrent, type WorkspaceRow } from "../store/workspace-rows";
-import type { RequestInput, TimelineFilterInput } from "./schemas";
+import { noInput, shortText, workspaceId } from "./input-rules";
+import { iso, isoOrNull } from "./iso-time";
+import { restartView } from "./restart";
+import type { HandlersOf, RequestInput } from "./schemas";
 import type { Session } from "./session";
-import type {
-  ConsoleView,
-  RestartView,
-  StatusView,
-  TimelineView,
-  WorkspaceDetail,
-  WorkspaceList,
-  WorkspaceView,
-} from "./views";
+import type { Sessions } from "./sessions";
+import type { StatusView, WorkspaceDetail, WorkspaceList, WorkspaceView } from "./views";
 
 /** Rows older than this are marked stale in the list (the UI's stale marker). */
 export const STALE_AFTER_MS = 10 * 60_000;
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const isoOrNull = (ms: number | null | undefined) => (ms == null ? null : iso(ms));
+export const workspaceRequests = {
+  "workspaces.list": z
+    .object({
+      text: shortText.optional(),
+      status: shortText.optional(),
+      runtime: shortText.optional(),
+      tier: z.number().int().min(0).max(99).optional(),
+    })
+    .strict(),
+  "workspaces.get": z.object({ id: workspaceId }).strict(),
+  "workspaces.status": z.object({ id: workspaceId }).strict(),
+  "sync.run": noInput,
+  "sweep.run": noInput,
+} as const;
+
+export const liveSubscription = { live: noInput } as const;
+
+/** The cached list and one workspace's detail, the CP's word on its instance, a sync, a sweep. */
+export function workspaceHandlers(sessions: Sessions): HandlersOf<keyof typeof workspaceRequests> {
+  return {
+    "workspaces.list": async (input) => workspaceList(await sessions.current(), input),
+    "workspaces.get": async ({ id }) => workspaceDetail(await sessions.current(), id),
+    "workspaces.status": async ({ id }) => {
+      const s = await sessions.current();
+      if (!s.cp) throw new OpsError("NoBackend", `the profile ${s.profile.name} has no control plane configured`);
+      return statusView(await s.cp.isRunning(id));
+    },
+    "sync.run": async () => {
+      const s = await sessions.current();
+      return syncTenant(s.store, s.tenant);
+    },
+    "sweep.run": async () => {
+      const r = await (await sessions.current()).live.sweep();
+      return r && { checked: r.checked, uncertain: r.uncertain, notRunning: r.notRunning, ms: Math.round(r.ms) };
+    },
+  };
+}
+
+/** The `live` subscription: the connection's state at once, then every change until `signal` aborts. */
+export async function* liveChanges(sessions: Sessions, signal: AbortSignal): AsyncGenerator<LiveChange> {
+  const s = await sessions.current();
+  const changes: AsyncIterable<LiveChange> = s.live.subscribe(signal);
+  yield s.live.connectionState as LiveChange;
+  for await (const c of changes) yield c;
+}
 
 export function workspaceView(row: WorkspaceRow, lastSyncAt: number | null, now: number): WorkspaceView {
   const shown = shownStatus(row);
@@ -78,7 +116,7 @@ export function workspaceDetail(s: Session, id: string): WorkspaceDetail {
       boundAt: iso(b.boundAt),
       unboundAt: isoOrNull(b.unboundAt),
     })),
-    lastRestart: restartView(s.store.restarts.latestFor(id), s.restarts.get(id)),
+    lastRestart: restartView(s, id),
     crash:
       h?.crashError && h.crashAt != null
         ? {
@@ -93,19 +131,6 @@ export function workspaceDetail(s: Session, id: string): WorkspaceDetail {
   };
 }
 
-export function restartView(row: RestartRow | null, running: RestartHandle | undefined): RestartView | null {
-  if (!row) return null;
-  return {
-    via: row.via,
-    state: row.state,
-    step: row.step,
-    startedAt: iso(row.startedAt),
-    updatedAt: iso(row.updatedAt),
-    error: row.error,
-    steps: running ? [...running.steps] : [],
-  };
-}
-
 export function statusView(r: RunningStatus): StatusView {
   return {
     workspace_id: r.workspaceId,
@@ -113,44 +138,5 @@ export function statusView(r: RunningStatus): StatusView {
     running: r.running,
     state: r.state,
     error: r.error ? { code: r.error.code, message: r.error.message } : null,
-  };
-}
-
-/** The serial console now (kept as a snapshot for offline review), or the last snapshot when asked. */
-export async function consoleView(s: Session, id: string, cached: boolean): Promise<ConsoleView> {
-  if (cached) {
-    const snap = s.store.latestConsoleSnapshot(id);
-    if (!snap) throw new OpsError("NotFound", `no console of ${id} is cached yet`);
-    return { output: snap.output, fetchedAt: iso(snap.fetchedAt), instanceId: snap.instanceId, cached: true };
-  }
-  const output = await s.readConsole(id);
-  const at = Date.now();
-  const instanceId = s.store.resolveInstanceId(id);
-  s.store.recordConsoleSnapshot(id, instanceId, output, at);
-  return { output, fetchedAt: iso(at), instanceId, cached: false };
-}
-
-export function timelineView(r: TimelineRow): TimelineView {
-  return {
-    id: r.id,
-    ts: isoOrNull(r.ts),
-    event: r.event,
-    workspaceId: r.workspace_id,
-    instanceId: r.instance_id,
-    fields: r.fields,
-    source: r.source,
-  };
-}
-
-export function timelineFilterOf(f: TimelineFilterInput): TimelineFilter {
-  const ms = (v: string | number | undefined) =>
-    v === undefined ? undefined : typeof v === "number" ? v : Date.parse(v);
-  const since = ms(f.since);
-  const until = ms(f.until);
-  return {
-    ...(f.workspaceId ? { workspaceId: f.workspaceId } : {}),
-    ...(since !== undefined ? { since } : {}),
-    ...(until !== undefined ? { until } : {}),
-    ...(f.events?.length ? { events: f.events } : {}),
   };
 }

@@ -1,0 +1,14 @@
+import { z } from "zod";
+
+/**
+ * The pieces of input that several requests share, validated the same way wherever they come
+ * (the renderer is untrusted input like any other). Each area's schemas build on these.
+ */
+export const workspaceId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "must be a workspace id (letters, digits, . _ : -, at most 128)");
+export const shortText = z.string().max(200);
+export const isoOrMs = z.union([z.string().datetime({ offset: true }), z.number().int().nonnegative()]);
+export const noInput = z.object({}).strict();
+/** Which backend a restart or a doctor's action goes through. */
+export const via = z.enum(["cp", "tenant"]);
