@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useOps } from "../app/ops-context";
 import { keys } from "../app/query-keys";
 import { ui } from "../app/ui-state";
-import { fullTime } from "../ui/format-time";
+import { EventHeadRow, EventRow } from "../timeline/event-row";
 import { ErrorMessage, StateMessage } from "../ui/state-message";
 
 /** The newest events of one workspace; the Timeline screen has the rest. */
@@ -32,23 +32,11 @@ export function WorkspaceEvents({ id }: { id: string }) {
       ) : (
         <table className="table table--compact" aria-label="Workspace events">
           <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Event</th>
-              <th scope="col">Source</th>
-              <th scope="col">Fields</th>
-            </tr>
+            <EventHeadRow where={false} />
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.id}>
-                <td className="nowrap">{fullTime(r.ts)}</td>
-                <td className="mono">{r.event}</td>
-                <td>{r.source}</td>
-                <td className="mono ellipsis" title={r.fields}>
-                  {r.fields}
-                </td>
-              </tr>
+              <EventRow key={r.id} event={r} />
             ))}
           </tbody>
         </table>

@@ -97,33 +97,41 @@ function LiveSettings({ settings, onSave }: { settings: Settings; onSave: (patch
         onSave({ sweepSeconds: Number(sweep), concurrency: Number(concurrency) });
       }}
     >
-      <label>
-        Status sweep every (s)
-        <input
-          className="input input--small"
-          type="number"
-          min={5}
-          max={3600}
-          value={sweep}
-          onChange={(e) => setSweep(e.target.value)}
-        />
-      </label>
-      <label>
-        Checks in flight
-        <input
-          className="input input--small"
-          type="number"
-          min={1}
-          max={256}
-          value={concurrency}
-          onChange={(e) => setConcurrency(e.target.value)}
-        />
-      </label>
+      <NumberField label="Status sweep every (s)" min={5} max={3600} value={sweep} onChange={setSweep} />
+      <NumberField label="Checks in flight" min={1} max={256} value={concurrency} onChange={setConcurrency} />
       <button type="submit" className="btn">
         Save
       </button>
       <span className="muted">Applies when a profile's session starts (switch profile or restart the host).</span>
     </form>
+  );
+}
+
+function NumberField({
+  label,
+  min,
+  max,
+  value,
+  onChange,
+}: {
+  label: string;
+  min: number;
+  max: number;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label>
+      {label}
+      <input
+        className="input input--small"
+        type="number"
+        min={min}
+        max={max}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </label>
   );
 }
 

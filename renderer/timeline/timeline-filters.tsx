@@ -95,26 +95,8 @@ export function TimelineFilters({
         ))}
       </datalist>
       {wsError && <span className="field-error">{wsError}</span>}
-      <label className="inline-field">
-        Since
-        <input
-          className="input"
-          type="datetime-local"
-          aria-label="Since"
-          value={toLocalInput(filter.since)}
-          onChange={(e) => set({ since: fromLocalInput(e.target.value) })}
-        />
-      </label>
-      <label className="inline-field">
-        Until
-        <input
-          className="input"
-          type="datetime-local"
-          aria-label="Until"
-          value={toLocalInput(filter.until)}
-          onChange={(e) => set({ until: fromLocalInput(e.target.value) })}
-        />
-      </label>
+      <TimeBound label="Since" value={filter.since} onChange={(since) => set({ since })} />
+      <TimeBound label="Until" value={filter.until} onChange={(until) => set({ until })} />
       <fieldset className="segmented">
         <legend className="visually-hidden">Quick range</legend>
         {RANGES.map((r) => (
@@ -172,6 +154,30 @@ export function TimelineFilters({
         Reset
       </button>
     </search>
+  );
+}
+
+/** One end of the time window, typed in local time. */
+function TimeBound({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string | number | undefined;
+  onChange: (iso: string | undefined) => void;
+}) {
+  return (
+    <label className="inline-field">
+      {label}
+      <input
+        className="input"
+        type="datetime-local"
+        aria-label={label}
+        value={toLocalInput(value)}
+        onChange={(e) => onChange(fromLocalInput(e.target.value))}
+      />
+    </label>
   );
 }
 

@@ -1,7 +1,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef } from "react";
 import type { TimelineView } from "../../core/api/views";
-import { fullTime } from "../ui/format-time";
+import { EventHeadRow, EventRow } from "./event-row";
 
 const ROW_HEIGHT = 28;
 const HEAD_HEIGHT = 30;
@@ -39,39 +39,23 @@ export function TimelineTable({
       <div className="tl-table__scroll" ref={scrollRef}>
         <table className="tl-grid" aria-label="Timeline events" aria-rowcount={rows.length + 1}>
           <thead className="tl-grid__head">
-            <tr className="tl-row tl-row--head">
-              <th scope="col">Time</th>
-              <th scope="col">Event</th>
-              <th scope="col">Workspace</th>
-              <th scope="col">Instance</th>
-              <th scope="col">Source</th>
-              <th scope="col">Fields</th>
-            </tr>
+            <EventHeadRow where className="tl-row tl-row--head" />
           </thead>
           <tbody className="tl-table__body" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
               const r = rows[item.index];
               if (!r) return null;
               return (
-                <tr
+                <EventRow
                   key={item.key}
+                  event={r}
+                  names={names}
                   aria-rowindex={item.index + 2}
                   className={`tl-row${picked === r.id ? " tl-row--picked" : ""}`}
                   style={{ transform: `translateY(${item.start - HEAD_HEIGHT}px)` }}
                   onClick={() => onPick(r.id)}
                   data-event-id={r.id}
-                >
-                  <td className="nowrap">{fullTime(r.ts)}</td>
-                  <td className="mono">{r.event}</td>
-                  <td className="ellipsis" title={r.workspaceId ?? ""}>
-                    {r.workspaceId ? (names.get(r.workspaceId) ?? r.workspaceId) : "—"}
-                  </td>
-                  <td className="mono">{r.instanceId ?? "—"}</td>
-                  <td>{r.source}</td>
-                  <td className="mono ellipsis" title={r.fields}>
-                    {r.fields}
-                  </td>
-                </tr>
+                />
               );
             })}
           </tbody>

@@ -36,40 +36,27 @@ export function WorkspaceFilterBar({
         autoComplete="off"
         spellCheck={false}
       />
-      <select
-        className="input"
-        aria-label="Status"
+      <FilterSelect
+        label="Status"
+        all="All statuses"
         value={filters.status}
-        onChange={(e) => set({ status: e.target.value })}
-      >
-        <option value="">All statuses</option>
-        {statuses.map((s) => (
-          <option key={s} value={s}>
-            {statusLabel(s)} ({counts.get(s) ?? 0})
-          </option>
-        ))}
-      </select>
-      <select
-        className="input"
-        aria-label="Runtime"
+        options={statuses.map((st) => [st, `${statusLabel(st)} (${counts.get(st) ?? 0})`])}
+        onChange={(status) => set({ status })}
+      />
+      <FilterSelect
+        label="Runtime"
+        all="All runtimes"
         value={filters.runtime}
-        onChange={(e) => set({ runtime: e.target.value })}
-      >
-        <option value="">All runtimes</option>
-        {runtimes.map((r) => (
-          <option key={r} value={r}>
-            {r}
-          </option>
-        ))}
-      </select>
-      <select className="input" aria-label="Tier" value={filters.tier} onChange={(e) => set({ tier: e.target.value })}>
-        <option value="">All tiers</option>
-        {TIERS.map((t) => (
-          <option key={t} value={String(t)}>
-            Tier {t}
-          </option>
-        ))}
-      </select>
+        options={runtimes.map((r) => [r, r])}
+        onChange={(runtime) => set({ runtime })}
+      />
+      <FilterSelect
+        label="Tier"
+        all="All tiers"
+        value={filters.tier}
+        options={TIERS.map((t) => [String(t), `Tier ${t}`])}
+        onChange={(tier) => set({ tier })}
+      />
       <span className="filters__count" aria-live="polite">
         {shown === rows.length ? `${rows.length} workspaces` : `${shown} of ${rows.length}`}
       </span>
@@ -79,5 +66,31 @@ export function WorkspaceFilterBar({
         </button>
       )}
     </search>
+  );
+}
+
+/** One of the filter bar's choices: everything, or one value. */
+function FilterSelect({
+  label,
+  all,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  all: string;
+  value: string;
+  options: ReadonlyArray<readonly [value: string, text: string]>;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <select className="input" aria-label={label} value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">{all}</option>
+      {options.map(([v, text]) => (
+        <option key={v} value={v}>
+          {text}
+        </option>
+      ))}
+    </select>
   );
 }
