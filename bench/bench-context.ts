@@ -22,7 +22,7 @@ export interface BenchLog {
   stats: LogStats;
 }
 
-/** The import report of SPEC §6 (`import-log --json`); other keys may be present. */
+/** The import report of docs/cli.md (`import-log --json`); other keys may be present. */
 export interface ImportReport {
   lines: number;
   events: number;

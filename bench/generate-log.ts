@@ -1,8 +1,8 @@
 /**
  * Writes a realistic platform log for the import/query/export benchmarks (issue "Offline cache,
  * provlog timeline import and export", item 6): about a third provlog records in the real shape
- * of SPEC §4, the rest the Go prose and HTTP access-log lines they are interleaved with in
- * production, plus the damage SPEC §4 says an import must survive (truncated JSON, CRLF, NUL).
+ * of docs/contracts.md §4, the rest the Go prose and HTTP access-log lines they are interleaved with in
+ * production, plus the damage docs/contracts.md §4 says an import must survive (truncated JSON, CRLF, NUL).
  * Deterministic for a given seed and line count, so cached copies in bench/.data can be reused.
  *
  * CLI: node --import tsx bench/generate-log.ts --lines N --out FILE [--seed S]
@@ -174,7 +174,7 @@ export class PlatformLogGenerator {
       return nuls + (this.rand.next() < 0.5 ? this.countedRecord() : this.prose());
     }
     if (n % MARSHAL_ERR_EVERY === 13) {
-      // Go's fallback when the payload would not marshal: the event boundary is kept (SPEC §4).
+      // Go's fallback when the payload would not marshal: the event boundary is kept (docs/contracts.md §4).
       this.countRecord("provision.start");
       this.stats.marshalErrorRecords++;
       return `${this.stampPrefix()}evt: provision.start {"_marshal_err":"json: unsupported type: chan int"}`;

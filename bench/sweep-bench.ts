@@ -165,7 +165,7 @@ async function runner(
 
 /**
  * The first `count` workspaces whose instance the tenant's server log shows running, as the runners
- * read them: the tenant API has no instance ids (SPEC §3), so they come from its log, as in use.
+ * read them: the tenant API has no instance ids (docs/contracts.md §3), so they come from its log, as in use.
  */
 function writeTargets(logFile: string, count: number): string {
   const current = new Map<string, string>();

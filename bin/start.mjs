@@ -90,7 +90,7 @@ delete env.MOLECULE_OPS_DB;
 if (ownHome) process.on("exit", () => rmSync(env.MOLECULE_OPS_HOME, { recursive: true, force: true }));
 
 // The emulated tenant writes its own server log, and the app learns workspace→instance ids by
-// importing it, exactly as staff do with a real tenant (its API has no instance ids, SPEC §3).
+// importing it, exactly as staff do with a real tenant (its API has no instance ids, docs/contracts.md §3).
 mkdirSync(env.MOLECULE_OPS_HOME, { recursive: true, mode: 0o700 });
 const simArgs = process.argv.slice(2);
 const given = simArgs.indexOf("--log");

@@ -44,7 +44,7 @@ function expectNoSecrets(text: string): void {
 describe("molecule-ops against the emulator", () => {
   it("provision → status → console → stop, with --json documents and a recorded mapping", async () => {
     const cache = db();
-    // provision is for a workspace the tenant does not know (SPEC §5): no warning, and the
+    // provision is for a workspace the tenant does not know (docs/contracts.md §5): no warning, and the
     // console's own Start is where it learns the mapping.
     const ws = { id: randomUUID() };
     expect(sim.state.workspace(ws.id)).toBeUndefined();
@@ -140,7 +140,7 @@ describe("molecule-ops against the emulator", () => {
 
   it("keeps each console read and shows the last one offline with --cached", async () => {
     const cache = db();
-    // The console is read by workspace id (SPEC §3): no instance need be on file.
+    // The console is read by workspace id (docs/contracts.md §3): no instance need be on file.
     const ws = sim.state.addWorkspace({ status: "online", runtime: "codex", tier: 1 });
     const none = await runCli(["console", ws.id, "--cached", "--db", cache], env);
     expect(none.code).toBe(2);

@@ -6,7 +6,7 @@ export interface FlagSpec {
   multiple?: boolean;
 }
 
-/** Flags every command accepts (SPEC §6). */
+/** Flags every command accepts (docs/cli.md). */
 export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
   db: { type: "string" },
   json: { type: "boolean" },

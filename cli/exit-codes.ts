@@ -1,6 +1,6 @@
 import type { OpsErrorCode } from "../core/errors";
 
-/** SPEC §6: 0 done; 1 usage or configuration error; 2 upstream or input error. */
+/** docs/cli.md: 0 done; 1 usage or configuration error; 2 upstream or input error. */
 export const EXIT_OK = 0;
 export const EXIT_USAGE = 1;
 export const EXIT_UPSTREAM = 2;

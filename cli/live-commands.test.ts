@@ -16,7 +16,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function setup(options: Parameters<typeof sims>[0] = {}) {
   n += 1;
-  // The tenant's own server log: where an operator learns instance ids (SPEC §3).
+  // The tenant's own server log: where an operator learns instance ids (docs/contracts.md §3).
   const logFile = join(dir, `server-${n}.log`);
   const sim = await sims({ workspaces: 0, logFile, ...options });
   const env: Record<string, string> = { ...sim.env, MOLECULE_OPS_DB: join(dir, `cache-${n}.db`) };

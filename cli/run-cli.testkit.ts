@@ -31,7 +31,7 @@ export function runCli(args: string[], env: Record<string, string | undefined>):
 
 /**
  * Imports an emulated tenant's server log with the real CLI (`import-log FILE`), the way an
- * operator learns which instance each workspace runs on: the tenant API never says (SPEC §3).
+ * operator learns which instance each workspace runs on: the tenant API never says (docs/contracts.md §3).
  * The emulator writes its log once per event-loop turn, so one turn passes first. Extra
  * arguments (e.g. `--db FILE`) are passed on; a failed import fails the test.
  */

@@ -1,7 +1,7 @@
 /**
  * The real CLI against a SaaS-like tenant: the emulator with the SaaS edge in front of it (a
  * /workspaces request without Origin gets the web UI's empty 404) and its own server log, the
- * only place a real tenant writes which instance each workspace runs on (SPEC §3, §7).
+ * only place a real tenant writes which instance each workspace runs on (docs/contracts.md §3, §7).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";

@@ -15,7 +15,7 @@ const SECRETS = {
 
 let sim: Sim;
 let dir: string;
-/** The tenant's own server log: the only place its instance ids are written (SPEC §3). */
+/** The tenant's own server log: the only place its instance ids are written (docs/contracts.md §3). */
 let logFile: string;
 let counter = 0;
 
@@ -204,7 +204,7 @@ describe("molecule-ops sync and workspaces", () => {
     await runCli(["sync", "--db", cache], sim.env);
     const before = sim.state.requests().length;
     const p = await runCli(["provision", ws.id, "--yes", "--json", "--db", cache], sim.env);
-    // SPEC §5: a CP Start for a workspace the tenant knows is a second machine without its
+    // docs/contracts.md §5: a CP Start for a workspace the tenant knows is a second machine without its
     // secrets; the cache says the tenant knows it, so the warning needs no tenant request.
     expect(p.stderr).toBe(
       `molecule-ops: warning: the tenant knows ${ws.id} (status offline in the cache): this Start boots a machine without the tenant's secrets, and the tenant keeps its own instance id; to bring it back, restart it (molecule-ops restart ${ws.id} --yes)\n`,

@@ -40,7 +40,7 @@ export function httpStatusOf(code: string): number {
 
 /**
  * Errors are values with a code and a message that is safe to show a person or write to a
- * log: no secret, no token prefix, no raw upstream body (SPEC §5). Raw causes stay on
+ * log: no secret, no token prefix, no raw upstream body (docs/contracts.md §5). Raw causes stay on
  * `cause` inside the process that caught them and are never serialised.
  */
 export class OpsError extends Error {

@@ -1,7 +1,7 @@
 import type { Response } from "@playwright/test";
 import { expect, selectWorkspace, test } from "./fixtures";
 
-/** Each configured secret, and its first 8 characters (a prefix is a leak too: SPEC §5). */
+/** Each configured secret, and its first 8 characters (a prefix is a leak too: docs/contracts.md §5). */
 function needles(secrets: readonly string[]): string[] {
   return secrets.flatMap((s) => [s, s.slice(0, 8)]);
 }

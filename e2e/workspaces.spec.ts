@@ -24,7 +24,7 @@ test.describe("workspaces", () => {
     await expect(cells.nth(4)).toHaveText(deltaInstance ?? "");
     // As of the host's last sync, today on the page's clock: a time without a date.
     await expect(cells.nth(5)).toHaveText(/^\d\d:\d\d:\d\d$/);
-    // A status the SPEC does not list is shown as itself, never as "offline".
+    // A status docs/contracts.md does not list is shown as itself, never as "offline".
     await expect(workspaceRow(page, "e2e-quarantined").getByRole("gridcell").nth(1)).toHaveText("quarantined");
     await screenshot(page, "workspaces");
 

@@ -6,7 +6,7 @@ import { sameUrl } from "../core/config/credentials";
 /**
  * What the desktop app asks, in a dialog of the main process (not the page, which may be
  * compromised), before a `profiles.save` points a profile with stored secrets at another tenant
- * or CP URL. Stored secrets belong to the URLs they were entered for (SPEC §5): the service
+ * or CP URL. Stored secrets belong to the URLs they were entered for (docs/contracts.md §5): the service
  * drops them on such a save unless new ones come with it; the question makes the change the
  * user's own, so a page cannot quietly redirect a profile (and wipe its secrets) by itself.
  */

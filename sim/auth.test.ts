@@ -12,7 +12,7 @@ import {
 const sim = simsAtStart();
 const UNKNOWN = "00000000-0000-4000-8000-000000000000";
 
-describe("CP provision routes (SPEC §2: Bearer <provision secret> + X-Molecule-Admin-Token)", () => {
+describe("CP provision routes (docs/contracts.md §2: Bearer <provision secret> + X-Molecule-Admin-Token)", () => {
   it("rejects a missing or wrong bearer or a missing admin token with 401 unauthorized", async () => {
     const s = await sim();
     const body = provisionBody(s, "ws-1");

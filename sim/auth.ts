@@ -5,7 +5,7 @@ import type { ResolvedSimOptions } from "./options";
 import { bearerToken, header, isSameOrigin } from "./request-headers";
 
 /**
- * cp-provision: /cp/workspaces/* — Bearer <provision secret> + X-Molecule-Admin-Token (SPEC §2).
+ * cp-provision: /cp/workspaces/* — Bearer <provision secret> + X-Molecule-Admin-Token (docs/contracts.md §2).
  * cp-admin: /cp/admin/* — Bearer <admin-route secret> + X-Molecule-Admin-Token. The provision
  *   secret must not open these unless the two are equal: the console 401 after the split.
  * tenant-admin: the platform's AdminAuth (GET /workspaces, /events…, console, bootstrap-failed).

@@ -4,7 +4,7 @@ import { createPrng, hashSeed, type Prng } from "./prng";
  * The EC2 serial console of one instance, as the CP returns it from ec2:GetConsoleOutput.
  * It grows with time since the instance started, because the console viewer follows it,
  * and crash boots end in `RUNTIME CRASHED` plus a Python traceback: the marker the console
- * treats as a bootstrap failure (SPEC §5). Deterministic per (seed, instance id).
+ * treats as a bootstrap failure (docs/contracts.md §5). Deterministic per (seed, instance id).
  */
 export interface BootConsoleInput {
   seed: number;

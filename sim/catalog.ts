@@ -1,10 +1,10 @@
 import { RUNTIMES, WORKSPACE_STATUSES } from "../core/tenant/vocabulary";
 
 export { RUNTIMES };
-/** The vocabularies of SPEC §3, as the tenant platform uses them. */
+/** The vocabularies of docs/contracts.md §3, as the tenant platform uses them. */
 export const SPEC_STATUSES = WORKSPACE_STATUSES;
 
-/** A status the SPEC does not list: the platform's taxonomy grows, and clients must show it as itself. */
+/** A status docs/contracts.md does not list: the platform's taxonomy grows, and clients must show it as itself. */
 export const UNKNOWN_STATUS = "quarantined";
 
 /** The event announcing that a workspace reached a status; statuses without one (e.g. hibernating) emit none. */

@@ -9,7 +9,7 @@ const CHATTY = 4;
 
 /**
  * Chat traffic on /ws, the broadcast-only messages a console must show as chat and never store
- * (SPEC §3): each call is one exchange, in turn
+ * (docs/contracts.md §3): each call is one exchange, in turn
  * - a canvas message to an agent and its reply: A2A_RESPONSE {response_body, method, duration_ms}
  *   then ACTIVITY_LOGGED (a2a_proxy_helpers.go logA2ASuccess; the log is written in a goroutine,
  *   so the response goes out first);

@@ -134,7 +134,7 @@ describe("DELETE /cp/workspaces/{id} and GET .../status", () => {
     expect(s.state.instanceOf(ws.id)).toBeNull();
     const id = (await provision(s, ws.id)).json.instance_id as string;
     // The agent registers with the tenant; the tenant never made this Start, so its database
-    // keeps no instance id for it (SPEC §5: the second-machine hazard).
+    // keeps no instance id for it (docs/contracts.md §5: the second-machine hazard).
     await vi.waitFor(() => expect(s.state.workspace(ws.id)?.status).toBe("online"), PATIENT);
     expect(s.state.workspace(ws.id)?.url).toBe(`http://${s.state.instance(id)?.private_ip}:8000`);
     expect(s.state.instanceOf(ws.id)).toBeNull();

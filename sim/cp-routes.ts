@@ -3,7 +3,7 @@ import { errorReply, type Reply, reply } from "./http-io";
 import { type InstanceRecord, isLive } from "./instance-table";
 import type { RouteContext, RouteDef } from "./router";
 
-/** The control plane of SPEC §2, as the seed's CPProvisioner calls it. */
+/** The control plane of docs/contracts.md §2, as the seed's CPProvisioner calls it. */
 export const cpRoutes: RouteDef[] = [
   {
     name: "cp.provision",
@@ -50,7 +50,7 @@ function provision(ctx: RouteContext): Reply {
   if (live) return errorReply(409, `workspace already has a running instance ${live.data.instance_id}`);
   const instance = ctx.world.createInstance(workspaceId, runtime, tier);
   // A machine for a workspace the tenant knows boots its agent, which registers with the tenant
-  // (PLATFORM_URL) and brings it online. The tenant's database keeps its own instance id (SPEC §5:
+  // (PLATFORM_URL) and brings it online. The tenant's database keeps its own instance id (docs/contracts.md §5:
   // the second-machine hazard): the tenant never made this Start.
   const record = ctx.world.find(workspaceId);
   if (record && record.status !== "removed") startBoot(ctx.world, record, instance);

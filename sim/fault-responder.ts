@@ -114,7 +114,7 @@ function isJson(text: string): boolean {
 /**
  * Streams `bytes` of filler without ever holding them: one reused chunk, written only when
  * the socket drains, abandoned as soon as the client goes away. A client that caps its
- * reads (SPEC §2: 64 KiB, 256 KiB) and aborts must leave this server nearly idle.
+ * reads (docs/contracts.md §2: 64 KiB, 256 KiB) and aborts must leave this server nearly idle.
  */
 async function streamOversized(ex: FaultExchange, bytes: number, shape: OversizedShape): Promise<void> {
   let head: string;

@@ -1,5 +1,5 @@
 /**
- * Fault injection per route (SPEC §7): the failures the seed's incidents came from, on demand.
+ * Fault injection per route (docs/contracts.md §7): the failures the seed's incidents came from, on demand.
  * A fault applies to requests that passed auth, so `times` counts exactly the calls a test makes.
  */
 export type Fault =

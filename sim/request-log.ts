@@ -5,7 +5,7 @@ import type { RequestRecord } from "./types";
 const MAX_REQUESTS = 1000;
 
 /**
- * What arrived and what was answered, so tests can assert "no HTTP call was made" (SPEC §2:
+ * What arrived and what was answered, so tests can assert "no HTTP call was made" (docs/contracts.md §2:
  * Stop/IsRunning without an instance on file) or which auth headers were sent.
  */
 export class RequestLog {

@@ -10,7 +10,7 @@ export interface LogLine {
 }
 
 /**
- * The tenant server's own log (SPEC §7 `--log FILE`): what `docker logs` of a real tenant shows.
+ * The tenant server's own log (docs/contracts.md §7 `--log FILE`): what `docker logs` of a real tenant shows.
  * log.Printf lines carry Go's standard prefix (`2006/01/02 15:04:05 `, LstdFlags; hosts run UTC);
  * provlog records are `evt: <name> <json>` written by this repo's Go-compatible emitter
  * (core/provlog, the same bytes as provlog.Event); gin's access lines have no prefix. Staff learn

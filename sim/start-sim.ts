@@ -9,7 +9,7 @@ import type { SimState } from "./types";
 export interface Sim {
   /** http://127.0.0.1:PORT — the CP and the tenant platform share it. */
   url: string;
-  /** Exactly the variables SPEC §2/§3 read, pointing at this sim. */
+  /** Exactly the variables docs/contracts.md §2/§3 read, pointing at this sim. */
   env: Record<string, string>;
   faults: FaultController;
   state: SimState;

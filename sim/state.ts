@@ -175,7 +175,7 @@ export class SimWorld implements SimState {
 
   /**
    * A workspace whose health wobbles, so the console has live changes to show and its reactive
-   * health (SPEC §5) something to cope with: the platform's own transitions (registry.go
+   * health (docs/contracts.md §5) something to cope with: the platform's own transitions (registry.go
    * evaluateStatus: degraded at an error rate of 0.5 or more, online again below 0.1), recorded
    * with their payloads. A flip waits while the workspace is in any other status: flapping must
    * never bring a workspace without compute "online"; it resumes once the workspace is back up.

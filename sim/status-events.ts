@@ -2,7 +2,7 @@ import type { WorkspaceRecord } from "./workspace-record";
 
 /**
  * The payload the platform records with each status event, from its RecordAndBroadcast call
- * sites (SPEC §3 lists the types; the code decides the fields):
+ * sites (docs/contracts.md §3 lists the types; the code decides the fields):
  * - WORKSPACE_PROVISIONING {name, tier, runtime}: Create, Restart, Resume, the auto-restart cycle;
  * - WORKSPACE_ONLINE: {url, agent_card, delivery_mode} on register; {} when a heartbeat brings a
  *   degraded or offline workspace back; {recovered_from} out of provisioning or awaiting_agent

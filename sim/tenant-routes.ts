@@ -8,7 +8,7 @@ import type { RouteContext, RouteDef } from "./router";
 import { getWorkspace, listWorkspaces } from "./workspace-routes";
 
 /**
- * The tenant platform of SPEC §3 (the parts the console uses), with router.go's auth groups:
+ * The tenant platform of docs/contracts.md §3 (the parts the console uses), with router.go's auth groups:
  * AdminAuth for the list, the events, the console and bootstrap-failed; WorkspaceAuth for
  * /workspaces/:id/restart; GET /workspaces/:id open. The org guard ran before all of them.
  */

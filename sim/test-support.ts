@@ -1,6 +1,6 @@
 /**
  * Helpers for the sim's own tests: real HTTP against a real sim, headers built the way the
- * seed's CPProvisioner builds them (SPEC §2) and the way the console calls the tenant (§3).
+ * seed's CPProvisioner builds them (docs/contracts.md §2) and the way the console calls the tenant (§3).
  */
 import { afterEach } from "vitest";
 import type { SimOptions } from "./options";
@@ -73,7 +73,7 @@ export function adminHeaders(sim: Sim): Record<string, string> {
   return { authorization: `Bearer ${sim.env.CP_ADMIN_API_TOKEN}`, "x-molecule-admin-token": `${sim.env.ADMIN_TOKEN}` };
 }
 
-/** What the console sends the tenant (SPEC §3): ADMIN_TOKEN, the org id, and the tenant URL's own Origin. */
+/** What the console sends the tenant (docs/contracts.md §3): ADMIN_TOKEN, the org id, and the tenant URL's own Origin. */
 export function tenantHeaders(sim: Sim): Record<string, string> {
   return {
     authorization: `Bearer ${sim.env.ADMIN_TOKEN}`,

@@ -1,10 +1,10 @@
 /**
- * The data the emulator serves. Field names are the wire names of SPEC §2 (CP) and §3 (tenant
+ * The data the emulator serves. Field names are the wire names of docs/contracts.md §2 (CP) and §3 (tenant
  * platform, as handlers/workspace.go serves them), so a test can compare what it got over HTTP
  * with `sim.state` directly.
  */
 
-/** EC2 lifecycle as the CP reports it (SPEC §7: pending → running → stopping → terminated). */
+/** EC2 lifecycle as the CP reports it (docs/contracts.md §7: pending → running → stopping → terminated). */
 export type InstanceState = "pending" | "running" | "stopping" | "terminated";
 
 /** One instance of the CP's table (the CP side; the tenant's JSON never shows these). */
@@ -23,7 +23,7 @@ export interface CpInstance {
 /**
  * One workspace of `GET /workspaces`: exactly the fields of the platform's scanWorkspaceRow
  * (handlers/workspace.go), in its key order. No instance_id, created_at or updated_at: the
- * instance id lives in the tenant's database and its provlog only (SPEC §3).
+ * instance id lives in the tenant's database and its provlog only (docs/contracts.md §3).
  */
 export interface TenantWorkspace {
   active_tasks: number;
@@ -46,7 +46,7 @@ export interface TenantWorkspace {
   /** null when empty. */
   role: string | null;
   runtime: string;
-  /** Kept as a plain string: the sim serves statuses the SPEC does not list (clients must keep them). */
+  /** Kept as a plain string: the sim serves statuses docs/contracts.md does not list (clients must keep them). */
   status: string;
   tier: number;
   /** What the agent last reported in a heartbeat. */

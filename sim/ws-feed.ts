@@ -23,7 +23,7 @@ interface Pending {
 }
 
 /**
- * The tenant's live feed (SPEC §3 `GET /ws`, handlers/socket.go), on the HTTP server's 'upgrade'
+ * The tenant's live feed (docs/contracts.md §3 `GET /ws`, handlers/socket.go), on the HTTP server's 'upgrade'
  * event. An upgrade is screened like a REST request (the edge, CORS, the rate limiter, the org
  * guard), then HandleConnect checks an agent's token (a client without X-Workspace-ID needs no
  * credential), then a fault if one is armed, then gorilla's own checks. Each connection gets

@@ -18,7 +18,7 @@ export const consoleCommand: Command = {
     let output: string;
     let fetchedAt: number;
     if (ctx.parsed.flags.cached === true) {
-      // SPEC §1: reviewable offline. The snapshot says when it was read.
+      // docs/contracts.md §1: reviewable offline. The snapshot says when it was read.
       const snapshot = store.latestConsoleSnapshot(workspaceId);
       if (!snapshot) throw new OpsError("NotFound", `no console of ${workspaceId} has been read yet`);
       ({ output, fetchedAt } = snapshot);

@@ -37,7 +37,7 @@ export const provisionCommand: Command = {
     requireConfirmation(ctx.parsed, `provision workspace ${workspaceId}`);
     const tenantSays = await tenantKnows(ctx, workspaceId);
     if (tenantSays) {
-      // SPEC §5: a CP Start for a workspace the tenant knows boots it without the tenant's secrets
+      // docs/contracts.md §5: a CP Start for a workspace the tenant knows boots it without the tenant's secrets
       // (env is the tenant's to give), and the tenant keeps its own instance id: a second machine.
       process.stderr.write(
         `molecule-ops: warning: the tenant knows ${workspaceId} (${tenantSays}): this Start boots a machine without the tenant's secrets, and the tenant keeps its own instance id; to bring it back, restart it (molecule-ops restart ${workspaceId} --yes)\n`,

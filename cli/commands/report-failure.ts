@@ -18,7 +18,7 @@ export const reportFailureCommand: Command = {
     const report = await reportBootstrapFailure(ctx.openStore(), tenant, workspaceId, {
       readConsole: await ctx.consoleReader(),
     });
-    // SPEC §6: exactly {workspace_id, changed}; changed is false when the tenant said no_change.
+    // docs/cli.md: exactly {workspace_id, changed}; changed is false when the tenant said no_change.
     if (ctx.json) printJson({ workspace_id: report.workspace_id, changed: report.changed });
     else if (!report.changed)
       printLine(`reported ${report.error}; the tenant had already moved on (not provisioning): nothing changed`);

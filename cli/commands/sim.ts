@@ -102,7 +102,7 @@ function startAtFlag(ctx: CommandContext): number | undefined {
 function announce(sim: Sim, logFile: string | null, json: boolean): void {
   // The tenant's JSON has no instance ids: status/stop need the log imported first (or an
   // instance the console started itself). A workspace the tenant does not know is what the
-  // console may provision through the CP (SPEC §5).
+  // console may provision through the CP (docs/contracts.md §5).
   const online = sim.state
     .workspaces()
     .filter((w) => w.status === "online" && w.runtime !== "external")

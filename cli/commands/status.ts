@@ -22,7 +22,7 @@ export const statusCommand: Command = {
         error_code: r.error?.code ?? null,
       });
     } else if (r.error) {
-      // SPEC §5: an error is "uncertain", never "dead".
+      // docs/contracts.md §5: an error is "uncertain", never "dead".
       printLine(`${workspaceId}  ${r.instanceId ?? "-"}  uncertain (${r.error.message})`);
     } else {
       const state = r.instanceId ? (r.running ? "running" : "not running") : "not running (no instance on file)";

@@ -28,7 +28,7 @@ export const workspacesCommand: Command = {
     const runtime = stringFlag(ctx.parsed, "runtime");
     const tier = intFlag(ctx.parsed, "tier", 0, 99);
     const staleAfterMs = (intFlag(ctx.parsed, "stale-after", 0, 525_600) ?? DEFAULT_STALE_AFTER_MINUTES) * MINUTE;
-    // SPEC §1: the last known state stays readable offline; this reads the cache only.
+    // docs/contracts.md §1: the last known state stays readable offline; this reads the cache only.
     const store = ctx.openStore();
     const rows = store.workspaces.list({ status, runtime, tier });
     const sync = readSyncState(store);

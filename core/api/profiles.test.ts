@@ -11,7 +11,7 @@ import { answerRequest } from "./dispatch";
 import { OpsService } from "./ops-service";
 
 /**
- * SPEC §5, "stored secrets belong to the origins they were entered for", against real servers:
+ * docs/contracts.md §5, "stored secrets belong to the origins they were entered for", against real servers:
  * a tenant (the emulator) whose secrets are saved, and a second loopback server that records
  * every request it gets, standing for the place a profile is pointed at afterwards.
  */

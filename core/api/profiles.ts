@@ -87,7 +87,7 @@ export async function profileView(sessions: Sessions, name: string): Promise<Pro
 /**
  * Saves a profile: its URLs as the URL parser writes them, its name unique regardless of case
  * (two such names once shared a cache). Stored secrets belong to the URLs they were entered for
- * (SPEC §5): pointing the tenant or CP URL elsewhere drops them unless new ones come with the
+ * (docs/contracts.md §5): pointing the tenant or CP URL elsewhere drops them unless new ones come with the
  * same save, so `profiles.test` and the session never send the old bearer to the new place.
  */
 async function saveProfile(sessions: Sessions, input: Profile, secrets: ProfileSecrets | undefined) {

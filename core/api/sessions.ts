@@ -88,7 +88,7 @@ export class Sessions {
 
   /**
    * A saved profile's stored secrets, only for the URLs they were entered for and only when those
-   * pass the profile rule (SPEC §5): profiles.json may have been edited since the profile was saved.
+   * pass the profile rule (docs/contracts.md §5): profiles.json may have been edited since the profile was saved.
    */
   async secretsOf(name: string): Promise<ProfileSecrets | null> {
     if (name === ENV_PROFILE) return profileFromEnv(this.o.env)?.secrets ?? null;

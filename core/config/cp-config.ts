@@ -1,7 +1,7 @@
 import { OpsError } from "../errors";
 import { envValue, parseBaseUrl } from "./base-url";
 
-/** Control-plane settings, read from exactly the environment names of SPEC §2. */
+/** Control-plane settings, read from exactly the environment names of docs/contracts.md §2. */
 export interface CpConfig {
   orgId: string;
   baseUrl: string;

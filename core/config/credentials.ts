@@ -6,7 +6,7 @@ export interface SecretOrigins {
   cpUrl: string | null;
 }
 
-/** The three secrets of a tenant profile (SPEC §2/§3 names in comments). */
+/** The three secrets of a tenant profile (docs/contracts.md §2/§3 names in comments). */
 export interface ProfileSecrets {
   /** ADMIN_TOKEN: the tenant bearer and the CP's X-Molecule-Admin-Token. */
   adminToken: string;
@@ -15,7 +15,7 @@ export interface ProfileSecrets {
   /** CP_ADMIN_API_TOKEN: bearer of /cp/admin/* (empty: the provision secret). */
   adminApiToken: string;
   /**
-   * Stored secrets belong to the origins they were entered for (SPEC §5): kept with them, in the
+   * Stored secrets belong to the origins they were entered for (docs/contracts.md §5): kept with them, in the
    * credential store (0600 or sealed), not in the profiles file that names the URLs, so that
    * pointing a profile elsewhere, by a save or by editing profiles.json, never sends them there.
    * Absent: secrets of the environment, or stored before origins were kept.

@@ -14,7 +14,7 @@ export function userDataDir(env: Env = process.env, platform: NodeJS.Platform = 
   return join(env.XDG_DATA_HOME || join(home, ".local", "share"), "molecule-ops");
 }
 
-/** `--db`, else `$MOLECULE_OPS_DB`, else the per-user data folder (SPEC §6). */
+/** `--db`, else `$MOLECULE_OPS_DB`, else the per-user data folder (docs/cli.md). */
 export function defaultDbPath(flag: string | undefined, env: Env = process.env): string {
   if (flag) return flag;
   if (env.MOLECULE_OPS_DB) return env.MOLECULE_OPS_DB;

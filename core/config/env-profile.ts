@@ -4,7 +4,7 @@ import type { Profile } from "./profile-store";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The profile the environment defines (SPEC §2/§3 names), read-only; null when it defines none. */
+/** The profile the environment defines (docs/contracts.md §2/§3 names), read-only; null when it defines none. */
 export const ENV_PROFILE = "environment";
 
 export function profileFromEnv(env: Env): { profile: Profile; secrets: ProfileSecrets } | null {
@@ -23,7 +23,7 @@ export function profileFromEnv(env: Env): { profile: Profile; secrets: ProfileSe
   };
 }
 
-/** A profile and its secrets as the environment names of SPEC §2/§3, for the existing config readers. */
+/** A profile and its secrets as the environment names of docs/contracts.md §2/§3, for the existing config readers. */
 export function profileEnv(profile: Profile, secrets: ProfileSecrets | null): Record<string, string> {
   const env: Record<string, string> = {
     MOLECULE_TENANT_URL: profile.tenantUrl,

@@ -4,7 +4,7 @@ import { Redactor } from "./redactor";
  * Scrubbing for any text that came from outside (an upstream error field, a Stop body
  * excerpt) before it reaches a person, a log or an export. The seed's log-scrub audit found
  * a CP echoing request headers into error bodies; a token, or even its first characters,
- * must never be printed (SPEC §5: "length at most").
+ * must never be printed (docs/contracts.md §5: "length at most").
  */
 /**
  * Every form of every secret removed (see Redactor). Callers that redact many strings with the

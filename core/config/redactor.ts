@@ -1,5 +1,5 @@
 /**
- * Removes every configured secret from text that came from outside (SPEC §5: a tenant or a CP may
+ * Removes every configured secret from text that came from outside (docs/contracts.md §5: a tenant or a CP may
  * echo a secret in any field: an error page that quotes the request's headers, a workspace field
  * a misbehaving agent filled, a console that printed its environment). Not only the secret as it
  * is, but the forms it travels in, and the pieces a cut leaves:

@@ -1,7 +1,7 @@
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Every secret the environment configures (SPEC §2/§3 names). Each upstream client redacts all of
+ * Every secret the environment configures (docs/contracts.md §2/§3 names). Each upstream client redacts all of
  * them, not only its own: a tenant may echo the CP's secret as readily as its own token.
  */
 export function envSecrets(env: Env): string[] {

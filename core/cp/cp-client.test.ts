@@ -60,7 +60,7 @@ function bind(instanceId = INSTANCE) {
 
 const startReq = { workspaceId: WS, runtime: "langgraph", tier: 2, platformUrl: "http://tenant.example" };
 
-describe("configuration from the environment (SPEC §2)", () => {
+describe("configuration from the environment (docs/contracts.md §2)", () => {
   it("requires MOLECULE_ORG_ID and names it", () => {
     expect(() => readCpConfig({})).toThrowError(/MOLECULE_ORG_ID/);
     expect(() => readCpConfig({ MOLECULE_ORG_ID: "" })).toThrowError(/MOLECULE_ORG_ID/);

@@ -32,7 +32,7 @@ export interface CpClientOptions {
   now?: () => Date;
   /**
    * The profile's other secrets (the tenant's ADMIN_TOKEN is one already): everything the CP sends
-   * is scrubbed of them all, since an upstream may echo any secret it ever saw (SPEC §5).
+   * is scrubbed of them all, since an upstream may echo any secret it ever saw (docs/contracts.md §5).
    */
   secrets?: readonly string[];
 }
@@ -57,7 +57,7 @@ export interface StatusOptions extends CallOptions {
   instanceId?: string | null;
 }
 
-/** SPEC §2 IsRunning, as a value: `running` is true whenever the answer is uncertain. */
+/** docs/contracts.md §2 IsRunning, as a value: `running` is true whenever the answer is uncertain. */
 export interface RunningStatus {
   workspaceId: string;
   instanceId: string | null;
@@ -81,13 +81,13 @@ export interface StopResult {
 type RouteFamily = "provision" | "admin";
 
 /**
- * Port of the platform's CPProvisioner (SPEC §2). Each rule here came from an incident; the
+ * Port of the platform's CPProvisioner (docs/contracts.md §2). Each rule here came from an incident; the
  * comments at the methods say which.
  */
 export class CpClient {
   private readonly config: CpConfig | null;
   private readonly ledger: CpLedger;
-  /** The deadline of every request, body reads included (SPEC §2: 120 s unless configured). */
+  /** The deadline of every request, body reads included (docs/contracts.md §2: 120 s unless configured). */
   readonly timeoutMs: number;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
@@ -134,7 +134,7 @@ export class CpClient {
     }
     const given = typeof fields.instance_id === "string" ? fields.instance_id : "";
     // A 201 is a machine the CP created, whatever id it answered: dropping it would leave a
-    // running EC2 no record points at (SPEC §2). An id that is not EC2-shaped is recorded as it is
+    // running EC2 no record points at (docs/contracts.md §2). An id that is not EC2-shaped is recorded as it is
     // (an empty one under a placeholder), so the doctor shows the malformed binding and Stop
     // refuses to send it (a workspace UUID once became an "instance id" and every Stop failed).
     const malformed = !isEc2InstanceId(given);
@@ -205,7 +205,7 @@ export class CpClient {
       throw this.stopFailed(workspaceId, instanceId, res.status, error);
     }
     // Any 2xx is the CP accepting the terminate: its body is not read, so a 2xx whose body
-    // stalls or resets is not turned into a failure of a Stop that happened (SPEC §2).
+    // stalls or resets is not turned into a failure of a Stop that happened (docs/contracts.md §2).
     res.discard();
     try {
       this.ledger.recordStopped({ workspaceId, instanceId, at: this.now() });

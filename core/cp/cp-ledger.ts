@@ -27,7 +27,7 @@ export interface StoppedRecord {
   at: Date;
 }
 
-/** SPEC §2: `provision.ec2_stop_failed {workspace_id, instance_id, status, error}`. */
+/** docs/contracts.md §2: `provision.ec2_stop_failed {workspace_id, instance_id, status, error}`. */
 export interface StopFailedRecord {
   workspaceId: string;
   instanceId: string;

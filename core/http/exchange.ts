@@ -27,7 +27,7 @@ export interface Exchange {
 
 /**
  * One JSON request to an upstream of ours. Failures become safe OpsErrors: the caller's abort
- * is Cancelled, the deadline is Timeout, anything else Transport (SPEC §2, §5).
+ * is Cancelled, the deadline is Timeout, anything else Transport (docs/contracts.md §2, §5).
  */
 export async function exchange(url: string, o: ExchangeOptions): Promise<Exchange> {
   const headers: Record<string, string> = { ...o.headers, accept: "application/json", "user-agent": "molecule-ops" };

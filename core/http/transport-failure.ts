@@ -2,7 +2,7 @@ import { OpsError } from "../errors";
 
 /**
  * What went wrong when a request got no usable answer, mapped to the codes the CP client uses
- * (SPEC §2 "every request cancellable", §5 "no secrets in errors"): the caller's abort is
+ * (docs/contracts.md §2 "every request cancellable", §5 "no secrets in errors"): the caller's abort is
  * Cancelled, our deadline is Timeout, anything else is Transport named by its system code
  * only, never by a message that could carry a URL or a payload.
  */

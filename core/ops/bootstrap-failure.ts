@@ -1,9 +1,9 @@
 import { stripControlChars } from "../config/redact";
 import { logTail } from "../tenant/log-tail";
 
-/** What the runtime prints on the serial console when it dies at boot (SPEC §5). */
+/** What the runtime prints on the serial console when it dies at boot (docs/contracts.md §5). */
 export const CRASH_MARKER = "RUNTIME CRASHED";
-/** SPEC §5: the tail kept and reported with a bootstrap failure. */
+/** docs/contracts.md §5: the tail kept and reported with a bootstrap failure. */
 export const CRASH_TAIL_BYTES = 8 << 10;
 const ERROR_LINE_MAX = 300;
 

@@ -6,7 +6,7 @@ export type ConsoleReader = (workspaceId: string, opts?: { signal?: AbortSignal 
 
 /**
  * The EC2 serial console of a workspace, by workspace id: no instance id is needed on either
- * route (SPEC §3). Through the CP's admin route when a CP is configured (it answers with its own
+ * route (docs/contracts.md §3). Through the CP's admin route when a CP is configured (it answers with its own
  * status when the read fails), else through the tenant, which asks its CP with its own
  * credentials (handlers/workspace_bootstrap.go Console).
  */

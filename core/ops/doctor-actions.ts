@@ -78,7 +78,7 @@ async function run(f: Finding, deps: ActionDeps, via: RestartVia): Promise<strin
 
 /**
  * Closes the open binding whose instance id is not an EC2 id. There is nothing to re-sync it from:
- * the tenant API has no instance ids (SPEC §3), so the real one comes from its server log.
+ * the tenant API has no instance ids (docs/contracts.md §3), so the real one comes from its server log.
  */
 function closeBinding(f: Finding, deps: ActionDeps): string {
   const open = deps.store.bindings.resolveInstanceId(f.workspace_id);

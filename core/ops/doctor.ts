@@ -170,7 +170,7 @@ function malformedBinding(row: WorkspaceRow): Finding | null {
         text: `open binding ${shown}${row.instanceId === row.id ? " (the workspace's own UUID)" : ""}`,
       },
     ],
-    // The tenant API has no instance ids to re-sync from (SPEC §3): the binding can only be closed,
+    // The tenant API has no instance ids to re-sync from (docs/contracts.md §3): the binding can only be closed,
     // and the real instance learnt again from the tenant's server log.
     action: { kind: "close_binding", label: "Close the malformed binding (then import the server log)" },
   };

@@ -1,6 +1,6 @@
 /**
  * What to tell a person when a CP action needs the workspace's instance and none is on file. The
- * tenant API never says which instance a workspace runs on (SPEC §3: the id lives only in the
+ * tenant API never says which instance a workspace runs on (docs/contracts.md §3: the id lives only in the
  * platform's database and its server log), so the console learns it from an imported server log
  * or from its own CP Starts.
  */

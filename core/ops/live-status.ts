@@ -204,14 +204,14 @@ export class LiveStatus {
     );
     if (this.stopping.signal.aborted) return report;
     this.store.health.recordChecks(outcomes, this.now());
-    // The console is keyed by workspace id (SPEC §3): every provisioning workspace is looked at,
+    // The console is keyed by workspace id (docs/contracts.md §3): every provisioning workspace is looked at,
     // whether or not its instance is known.
     await this.checkBoots(rows.filter((r) => r.status === "provisioning"));
     this.publishAll();
     return report;
   }
 
-  /** A provisioning workspace whose console already says RUNTIME CRASHED is failed (SPEC §5). */
+  /** A provisioning workspace whose console already says RUNTIME CRASHED is failed (docs/contracts.md §5). */
   private async checkBoots(rows: readonly WorkspaceRow[]): Promise<void> {
     const unseen = rows.filter((r) => !crashIsCurrent(r));
     await forEachBounded(

@@ -24,7 +24,7 @@ export interface OpsWorld {
   logPath: string;
   /**
    * Imports the tenant's server log into the cache, as an operator does to learn which instance
-   * each workspace runs on (the tenant API never says, SPEC §3).
+   * each workspace runs on (the tenant API never says, docs/contracts.md §3).
    */
   learnInstances(): Promise<void>;
 }

@@ -104,7 +104,7 @@ export interface RestartDeps {
 }
 
 /**
- * Safe restarts (SPEC §5). The tenant restarts a workspace: it provisions with the workspace's own
+ * Safe restarts (docs/contracts.md §5). The tenant restarts a workspace: it provisions with the workspace's own
  * secrets and records the new instance in its database. The console never Starts a machine
  * through the CP for a workspace the tenant knows: the CP would boot it without those secrets
  * (env is the tenant's to give) and the tenant would keep the old instance id, a second, broken
@@ -315,7 +315,7 @@ class RestartRun implements RestartHandle {
     this.step("sent", `the grace period is over: restart via ${this.via}`);
   }
 
-  /** Via cp: restart.pre_stop, then Stop the instance on file through the CP (SPEC §5). */
+  /** Via cp: restart.pre_stop, then Stop the instance on file through the CP (docs/contracts.md §5). */
   private async stopOnFile(): Promise<string> {
     const cp = this.deps.cp as CpClient;
     const instanceId = this.deps.store.resolveInstanceId(this.workspaceId);

@@ -17,7 +17,7 @@ export interface ShownStatus {
   detail: string | null;
 }
 
-/** Uncertain is not a tenant status: the console says it when it cannot tell (SPEC §5). */
+/** Uncertain is not a tenant status: the console says it when it cannot tell (docs/contracts.md §5). */
 export const UNCERTAIN = "uncertain";
 
 /**

@@ -24,7 +24,7 @@ export interface SweepReport {
   running: number;
   /** A definitive 2xx answer with another state than running. */
   notRunning: number;
-  /** Transport, 5xx, decode or store trouble: alive but uncertain, never down (SPEC §5). */
+  /** Transport, 5xx, decode or store trouble: alive but uncertain, never down (docs/contracts.md §5). */
   uncertain: number;
   /** No instance on file: nothing was asked. */
   unbound: number;

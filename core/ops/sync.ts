@@ -28,7 +28,7 @@ export interface SyncReport {
   skipped: number;
   /**
    * Listed workspaces with no instance on file. The tenant API never says which instance a
-   * workspace runs on (SPEC §3): the console learns it from imported server logs and its own
+   * workspace runs on (docs/contracts.md §3): the console learns it from imported server logs and its own
    * Starts, and only the CP checks (status sweep, Stop) need it.
    */
   without_instance: number;
@@ -59,7 +59,7 @@ const LAST_SYNC_AT = "last_sync_at";
 const LAST_SYNC_ERROR = "last_sync_error";
 
 /**
- * Pulls the tenant's workspaces and latest events into the cache (SPEC §1: the last known state
+ * Pulls the tenant's workspaces and latest events into the cache (docs/contracts.md §1: the last known state
  * stays readable offline, with as-of times). Both answers are fetched first, then every write of
  * the sync lands in ONE transaction: a kill -9 mid-sync leaves the previous state or the new one,
  * never half of a tenant. A sync that fails records its error and time and changes nothing else.

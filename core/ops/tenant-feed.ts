@@ -3,7 +3,7 @@ import type { Redactor } from "../config/redactor";
 import { parseRedactedJson } from "../http/redacted-json";
 import { isRecord } from "../tenant/tenant-records";
 
-/** A pushed tenant event (SPEC §3: `{event, workspace_id, timestamp, payload}`). */
+/** A pushed tenant event (docs/contracts.md §3: `{event, workspace_id, timestamp, payload}`). */
 export interface PushedEvent {
   event: string;
   workspaceId: string | null;
@@ -20,7 +20,7 @@ export interface TenantFeedOptions {
   /** The tenant's base URL (http or https); the feed is its /ws. */
   baseUrl: string;
   headers: Record<string, string>;
-  /** Every configured secret, removed from each message before it is parsed (SPEC §5). */
+  /** Every configured secret, removed from each message before it is parsed (docs/contracts.md §5). */
   redactor?: Redactor;
   onEvent: (event: PushedEvent) => void;
   /** Each time the feed (re)opens: events were missed while it was down, so the caller relists. */

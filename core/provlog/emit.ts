@@ -1,7 +1,7 @@
 /**
  * The console's side of provlog: it writes the same single-line records as the Go platform's
  * `provlog.Event(name, fields)` for its own actions (restart.pre_stop before a Stop,
- * ec2_stopped / ec2_started after), so both timelines can be merged (SPEC §4).
+ * ec2_stopped / ec2_started after), so both timelines can be merged (docs/contracts.md §4).
  */
 import { EMIT_EVENT_NAME } from "./events";
 import { formatGoJson, ProvlogMarshalError, quoteGoString } from "./go-json";
@@ -42,7 +42,7 @@ function formatPayload(fields: Record<string, unknown> | null | undefined): stri
   try {
     const json = formatGoJson(fields);
     // Go's helper takes a map[string]any, so the payload is always an object; readers rely on
-    // that (SPEC §4: a non-object payload is malformed). Only reachable by bypassing the types.
+    // that (docs/contracts.md §4: a non-object payload is malformed). Only reachable by bypassing the types.
     if (json.charCodeAt(0) !== 0x7b) {
       throw new ProvlogMarshalError("json: provlog fields must marshal to an object");
     }

@@ -1,6 +1,6 @@
 /**
  * A marshaller that writes what Go's `encoding/json.Marshal` writes for the `map[string]any`
- * payloads of the platform's provlog helper (SPEC §4: the console emits the same format as the
+ * payloads of the platform's provlog helper (docs/contracts.md §4: the console emits the same format as the
  * server, so the two timelines merge and grep/jq treat them alike). Where `JSON.stringify`
  * and Go differ, Go wins:
  * - map keys are sorted bytewise (UTF-8 order) at every level;

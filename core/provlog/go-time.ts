@@ -1,5 +1,5 @@
 /**
- * The two timestamp shapes that precede a provlog record (SPEC §4):
+ * The two timestamp shapes that precede a provlog record (docs/contracts.md §4):
  * - Go's standard logger prefix `YYYY/MM/DD HH:MM:SS` (or with `.uuuuuu` under Lmicroseconds);
  *   it carries no zone and is read as UTC, because the platform hosts run UTC;
  * - the RFC 3339 stamp `docker logs --timestamps` adds in front of every line.

@@ -1,4 +1,4 @@
-/** provlog: the provisioning timeline records shared with the Go platform (SPEC §4). */
+/** provlog: the provisioning timeline records shared with the Go platform (docs/contracts.md §4). */
 export {
   type EmitOptions,
   emit,

@@ -40,7 +40,7 @@ function timeline() {
   return [...store.timeline()];
 }
 
-describe("import-log tolerance (SPEC §4), each rule on a real file", () => {
+describe("import-log tolerance (docs/contracts.md §4), each rule on a real file", () => {
   it("skips prose and access-log lines interleaved with records, and counts every line", async () => {
     const log = [
       "2026/05/05 12:30:10 Provisioner: starting container for workspace x",

@@ -1,5 +1,5 @@
 /**
- * Reads one line of a platform log into a provlog record (SPEC §4). Tolerant by contract: it
+ * Reads one line of a platform log into a provlog record (docs/contracts.md §4). Tolerant by contract: it
  * never throws, noise is `noise`, a record it cannot fully read is `malformed` with a reason,
  * so an import can count and report every line and lose none.
  *
@@ -18,7 +18,7 @@ export type ParsedLine =
       ts: Date | null;
       name: string;
       fields: Record<string, unknown>;
-      /** The payload exactly as written, so unknown fields and big numbers survive (SPEC §4). */
+      /** The payload exactly as written, so unknown fields and big numbers survive (docs/contracts.md §4). */
       fieldsJson: string;
       /** The payload was Go's `{"_marshal_err":"…"}` fallback: kept, flagged. */
       marshalError?: string;
@@ -88,7 +88,7 @@ function parseClean(s: string, hadNul: boolean): ParsedLine {
   let i = nameStart;
   while (i < end && isNameChar(s.charCodeAt(i))) i++;
   if (i === nameStart) return malformed(ts, null, "missing event name", hadNul);
-  // Any name is kept: the taxonomy is append-only (SPEC §4), so unknown means newer, not wrong.
+  // Any name is kept: the taxonomy is append-only (docs/contracts.md §4), so unknown means newer, not wrong.
   const name = s.slice(nameStart, i);
   if (i < end && s.charCodeAt(i) !== 0x20) return malformed(ts, null, "invalid character in event name", hadNul);
 

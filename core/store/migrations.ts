@@ -32,7 +32,7 @@ export const READ_INDEXES: ReadonlyArray<{ name: string; sql: string }> = [
 export const MIGRATIONS: readonly string[] = [
   `
   -- The tenant's workspaces as last synced. Known columns for the list and its filters; every
-  -- other field the tenant sends is kept verbatim in extra (SPEC §3: unknown fields are kept).
+  -- other field the tenant sends is kept verbatim in extra (docs/contracts.md §3: unknown fields are kept).
   CREATE TABLE workspaces (
     id            TEXT PRIMARY KEY,
     name          TEXT,
@@ -90,7 +90,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   `,
   `
-  -- How the console last saw each workspace beyond the tenant's word (SPEC §5): the CP's last
+  -- How the console last saw each workspace beyond the tenant's word (docs/contracts.md §5): the CP's last
   -- definitive answer, how long status checks have been failing, and a bootstrap failure read
   -- from the serial console. Written by the live-status engine; a sync never touches it.
   ALTER TABLE workspaces ADD COLUMN status_source TEXT NOT NULL DEFAULT 'sync';  -- sync | event

@@ -70,7 +70,7 @@ export class Store implements CpLedger {
   /**
    * One of the console's own actions (a restart step, a detected crash) written to the timeline
    * in provlog format with source "console", so staff can export what they did next to what the
-   * servers logged (SPEC §4).
+   * servers logged (docs/contracts.md §4).
    */
   recordConsoleEvent(event: string, fields: Record<string, unknown>, at: Date): void {
     this.guard("write the timeline", () =>

@@ -10,7 +10,7 @@ export interface TimelineEvent {
   event: string;
   workspaceId: string | null;
   instanceId: string | null;
-  /** The payload as JSON text, verbatim, so unknown fields survive (SPEC §4: fields are additive). */
+  /** The payload as JSON text, verbatim, so unknown fields survive (docs/contracts.md §4: fields are additive). */
   fieldsJson: string;
   source: EventSource;
   marshalError?: boolean;

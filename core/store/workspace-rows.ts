@@ -5,7 +5,7 @@ import type { Db } from "./open-store";
 export interface WorkspaceRow {
   id: string;
   name: string | null;
-  /** As the tenant said it, known to us or not (SPEC §3). */
+  /** As the tenant said it, known to us or not (docs/contracts.md §3). */
   status: string | null;
   runtime: string | null;
   tier: number | null;

@@ -1,6 +1,6 @@
 /**
  * The tenant client against the platform's own answers (core/tenant/contract/: fixtures written
- * from the workspace server's Go code, SPEC §3), served byte for byte by a real loopback HTTP
+ * from the workspace server's Go code, docs/contracts.md §3), served byte for byte by a real loopback HTTP
  * server that also plays the platform's CORS check and org guard. Independent of the emulator.
  */
 import type { AddressInfo } from "node:net";

@@ -1,5 +1,5 @@
 /**
- * How long to wait before trying a GET again after a 429 (SPEC §3: at most 3 tries, 30 s of
+ * How long to wait before trying a GET again after a 429 (docs/contracts.md §3: at most 3 tries, 30 s of
  * waiting in all). The platform's limiter (middleware/ratelimit.go: 600 requests a minute per
  * client IP, shared by every console and canvas behind one NAT) says when its bucket refills in
  * Retry-After; a proxy in front of it may send an HTTP date instead. Without the header we back

@@ -24,7 +24,7 @@ export interface ErrorAnswer {
 
 const REASON_MAX = 200;
 
-/** Reads an error body's `error` field; the rest of the body is dropped unread (SPEC §5). */
+/** Reads an error body's `error` field; the rest of the body is dropped unread (docs/contracts.md §5). */
 export function parseErrorAnswer(
   status: number,
   body: Buffer | null,
@@ -63,7 +63,7 @@ export function tenantError(op: TenantOp, a: ErrorAnswer, adminTokenSet: boolean
     case 400:
       return new OpsError("Input", `${what}: the tenant refused the request (400)${why}`, s);
     case 401:
-      // Never the token, nor its first characters (SPEC §5): whether it was set is enough.
+      // Never the token, nor its first characters (docs/contracts.md §5): whether it was set is enough.
       return new OpsError(
         "Upstream",
         adminTokenSet

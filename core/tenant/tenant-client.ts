@@ -25,7 +25,7 @@ const EVENTS_CAP = 16 << 20;
 const SMALL_BODY_CAP = 1 << 20;
 /** EC2 returns at most 64 KiB of serial console; headroom for JSON escaping (as the CP client). */
 const CONSOLE_BODY_CAP = 256 << 10;
-/** SPEC §5: the console tail reported with a bootstrap failure is at most 8 KiB. */
+/** docs/contracts.md §5: the console tail reported with a bootstrap failure is at most 8 KiB. */
 export const BOOTSTRAP_LOG_TAIL_BYTES = 8 << 10;
 
 export const DEFAULT_TENANT_TIMEOUT_MS = 30_000;
@@ -78,7 +78,7 @@ export interface BootstrapFailure {
 }
 
 /**
- * The tenant platform's REST API (SPEC §3), as its workspace server serves it
+ * The tenant platform's REST API (docs/contracts.md §3), as its workspace server serves it
  * (workspace-server/internal/router/router.go at the seed's commit), on undici. Every request
  * carries ADMIN_TOKEN, the org id and the tenant URL's Origin; errors carry a status and a short
  * reason, never the answer's body: a tenant error page may echo our headers, bearer included.

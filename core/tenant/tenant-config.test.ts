@@ -19,7 +19,7 @@ function configError(env: Record<string, string | undefined>): OpsError {
 }
 
 describe("readTenantConfig", () => {
-  it("reads the three SPEC §3 variables and drops the trailing slash, keeping a path prefix", () => {
+  it("reads the three docs/contracts.md §3 variables and drops the trailing slash, keeping a path prefix", () => {
     expect(readTenantConfig(base)).toEqual({
       baseUrl: "https://tenant.example.com",
       adminToken: "tok-123456",

@@ -1,7 +1,7 @@
 import { envValue, parseBaseUrl } from "../config/base-url";
 import { OpsError } from "../errors";
 
-/** Tenant platform settings, read from the environment names of SPEC §3. */
+/** Tenant platform settings, read from the environment names of docs/contracts.md §3. */
 export interface TenantConfig {
   /** MOLECULE_TENANT_URL without a trailing slash; a path prefix is kept. */
   baseUrl: string;

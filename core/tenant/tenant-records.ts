@@ -1,7 +1,7 @@
 /**
- * The tenant platform's workspace and event objects (SPEC §3), validated minimally: only the
+ * The tenant platform's workspace and event objects (docs/contracts.md §3), validated minimally: only the
  * identity is required. Everything else is typed loosely and the object is kept whole, because
- * the platform's fields and statuses grow (SPEC §3: unknown fields are kept, unknown statuses
+ * the platform's fields and statuses grow (docs/contracts.md §3: unknown fields are kept, unknown statuses
  * are shown as themselves, never as "offline").
  */
 export interface TenantWorkspace {
@@ -16,7 +16,7 @@ export interface TenantWorkspace {
   /**
    * The object exactly as the tenant sent it, known fields included. It has no instance id: the
    * platform keeps the workspace→instance mapping in its database and its server log only
-   * (SPEC §3), so the console learns it from imported logs and its own CP Starts.
+   * (docs/contracts.md §3), so the console learns it from imported logs and its own CP Starts.
    */
   fields: Record<string, unknown>;
 }

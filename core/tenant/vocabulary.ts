@@ -1,5 +1,5 @@
 /**
- * The tenant platform's vocabularies (SPEC §3). They grow: a status or runtime not listed here
+ * The tenant platform's vocabularies (docs/contracts.md §3). They grow: a status or runtime not listed here
  * is kept and shown as itself, never mapped to a known one.
  */
 export const WORKSPACE_STATUSES = [
@@ -28,7 +28,7 @@ export const RUNTIMES = [
   "external",
 ] as const;
 
-/** The status a tenant event announces (SPEC §3 event types); other event types change none. */
+/** The status a tenant event announces (docs/contracts.md §3 event types); other event types change none. */
 export const STATUS_OF_EVENT: Readonly<Record<string, string>> = {
   WORKSPACE_PROVISIONING: "provisioning",
   WORKSPACE_PROVISION_FAILED: "failed",

@@ -10,7 +10,7 @@ export interface ConsoleLine {
   kind: LineKind;
 }
 
-/** SPEC §5: the runtime's dying words at boot. */
+/** docs/contracts.md §5: the runtime's dying words at boot. */
 export const CRASH_MARKER = "RUNTIME CRASHED";
 const TRACEBACK = "Traceback (most recent call last):";
 

@@ -11,7 +11,7 @@ import { beginRestart, GRACE_MS } from "./restart-runner";
 /**
  * The confirmation: which workspace, by which method, and what that method will do, before
  * anything is sent. The confirm button is named "Restart" like the button that opened it. The
- * tenant is the default (SPEC §5): it provisions with the workspace's own secrets; cp is for a
+ * tenant is the default (docs/contracts.md §5): it provisions with the workspace's own secrets; cp is for a
  * stuck instance and needs the current instance on file.
  */
 export function RestartDialog({ workspace, onClose }: { workspace: WorkspaceView; onClose: () => void }) {

@@ -13,7 +13,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
 /**
  * Add or edit a tenant profile. Secrets go to the host only when typed here and never come back:
  * the fields start empty, and leaving them empty keeps what is stored, unless the tenant or CP
- * URL changes: stored secrets belong to the URLs they were entered for (SPEC §5), so the host
+ * URL changes: stored secrets belong to the URLs they were entered for (docs/contracts.md §5), so the host
  * drops them then (the desktop app asks first, in a dialog of its own) and the form says so.
  */
 export function ProfileForm({

@@ -11,7 +11,7 @@ const RANGES: ReadonlyArray<{ label: string; ms: number | null }> = [
   { label: "All", ms: null },
 ];
 
-/** The names offered even before they occur (SPEC §3 and §4); names seen in the data are added. */
+/** The names offered even before they occur (docs/contracts.md §3 and §4); names seen in the data are added. */
 export const KNOWN_EVENT_NAMES: readonly string[] = [
   "provision.start",
   "provision.skip_existing",

@@ -1,9 +1,9 @@
 import { RUNTIMES, WORKSPACE_STATUSES } from "../../core/tenant/vocabulary";
 
-/** Not a tenant status: the console says it when its checks fail (SPEC §5, shown-status rule 2). */
+/** Not a tenant status: the console says it when its checks fail (docs/contracts.md §5, shown-status rule 2). */
 export const UNCERTAIN = "uncertain";
 
-/** Every status with a badge of its own: SPEC §3's ten plus "uncertain". Others show as themselves. */
+/** Every status with a badge of its own: docs/contracts.md §3's ten plus "uncertain". Others show as themselves. */
 export const KNOWN_STATUSES: readonly string[] = [...WORKSPACE_STATUSES, UNCERTAIN];
 export const KNOWN_RUNTIMES: readonly string[] = RUNTIMES;
 export const TIERS: readonly number[] = [1, 2, 3, 4];

@@ -1,6 +1,6 @@
 /**
  * Contract fixtures: what the tenant platform's workspace server answers, written from reading
- * its code (EnterOS-AI/enteros-core at 83454e5efd, workspace-server/internal/; SPEC §3), not
+ * its code (EnterOS-AI/enteros-core at 83454e5efd, workspace-server/internal/; docs/contracts.md §3), not
  * from what our emulator does. Each fixture names the Go file and function that writes it.
  *
  * How the bytes come out of the platform, which every fixture follows:
