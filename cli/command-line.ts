@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { isWorkspaceId } from "../core/api/field-rules";
 import { OpsError } from "../core/errors";
 
 export interface FlagSpec {
@@ -48,15 +49,13 @@ export function intFlag(parsed: ParsedCommandLine, name: string, min: number, ma
   return Number(raw);
 }
 
-const WORKSPACE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-
 /** Exactly one workspace id, shaped like one, so it can be put in a URL path safely. */
 export function workspaceIdArg(parsed: ParsedCommandLine, command: string): string {
   const [id, ...rest] = parsed.positionals;
   if (id === undefined) throw new OpsError("Usage", `${command} needs a workspace id: molecule-ops ${command} <id>`);
   if (rest.length > 0)
     throw new OpsError("Usage", `${command} takes one workspace id, got ${parsed.positionals.length}`);
-  if (!WORKSPACE_ID.test(id)) throw new OpsError("Usage", `"${id.slice(0, 64)}" is not a workspace id`);
+  if (!isWorkspaceId(id)) throw new OpsError("Usage", `"${id.slice(0, 64)}" is not a workspace id`);
   return id;
 }
 

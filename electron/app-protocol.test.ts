@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CONTENT_SECURITY_POLICY } from "../core/api/content-security-policy";
 import { appResponseHeaders, contentTypeOf, notFoundHeaders, rendererFilePath } from "./app-protocol";
-import { APP_ORIGIN, CONTENT_SECURITY_POLICY } from "./security-policy";
+import { APP_ORIGIN } from "./security-policy";
 
 let base: string;
 let root: string;

@@ -1,5 +1,6 @@
 import { extname, isAbsolute, relative, resolve } from "node:path";
-import { APP_ORIGIN, CONTENT_SECURITY_POLICY, isAppUrl } from "./security-policy";
+import { CONTENT_SECURITY_POLICY } from "../core/api/content-security-policy";
+import { APP_ORIGIN, isAppUrl } from "./security-policy";
 
 /** What the built renderer (Vite, dist/renderer) contains; anything else is not served. */
 const CONTENT_TYPES: Readonly<Record<string, string>> = {

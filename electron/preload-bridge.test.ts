@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { BridgeMessage } from "../core/api/bridge";
 import { IPC } from "../core/api/ops-client";
-import type { BridgeMessage } from "../renderer/ops-bridge";
 import { createBridge, type PreloadIpc } from "./preload-bridge";
 
 /** ipcRenderer as the preload sees it, recording what goes out and letting the test push items in. */

@@ -1,8 +1,5 @@
+import type { BridgeAnswer, BridgeMessage, MoleculeOpsBridge } from "../core/api/bridge";
 import { IPC } from "../core/api/ops-client";
-import type { BridgeAnswer, BridgeMessage, MoleculeOpsBridge } from "../renderer/ops-bridge";
-
-/** The name on `window`, which renderer/pick-ops-client.ts looks for. */
-export const BRIDGE_KEY = "moleculeOps";
 
 /** The part of Electron the preload uses: ipcRenderer's three calls and webUtils.getPathForFile. */
 export interface PreloadIpc {
@@ -14,7 +11,7 @@ export interface PreloadIpc {
 }
 
 /**
- * `window.moleculeOps` (renderer/ops-bridge.ts) over the IPC channels of core/api/ops-client.ts:
+ * `window.moleculeOps` (core/api/bridge.ts) over the IPC channels of core/api/ops-client.ts:
  * four functions and nothing else, so ipcRenderer never reaches the page (DESIGN "Electron
  * security"). Answers and subscription messages cross as the plain `{ok, result | error}` and
  * `{item} | {error}` objects the main process sends: contextBridge would copy only the `message`

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { CONTENT_SECURITY_POLICY } from "../core/api/content-security-policy";
 import {
   APP_ORIGIN,
-  CONTENT_SECURITY_POLICY,
   isAllowedRequest,
   isAppUrl,
   isTrustedSender,

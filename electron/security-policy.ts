@@ -10,24 +10,6 @@ export const APP_SCHEME = "app";
 export const APP_HOST = "molecule-ops";
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
-/**
- * Only the app's own files: no inline script or style, no eval, no remote anything, no plugins,
- * no <base> rewriting, never framed, no form posts. `data:` images only (icons inlined by Vite).
- * The browser host (server/) sends the same string.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join("; ");
-
 /** `new URL` that answers null instead of throwing: a malformed URL is simply not trusted. */
 function parse(url: string | null | undefined): URL | null {
   if (typeof url !== "string" || url === "") return null;

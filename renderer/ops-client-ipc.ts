@@ -1,7 +1,7 @@
+import type { BridgeAnswer, MoleculeOpsBridge } from "../core/api/bridge";
 import { type ImportReportView, OpsClientError } from "../core/api/ops-client";
 import type { ExportInput, RequestInput, RequestName, SubscriptionInput, SubscriptionName } from "../core/api/schemas";
 import type { RequestResults, SubscriptionItems } from "../core/api/views";
-import type { BridgeAnswer, MoleculeOpsBridge } from "./ops-bridge";
 import { HostLink } from "./transport/host-link";
 import type { UiOpsClient } from "./ui-ops-client";
 

@@ -6,6 +6,7 @@ import { openPrivateAppend, writeAll } from "../config/private-file";
 import { Redactor } from "../config/redactor";
 import { envSecrets } from "../config/secret-env";
 import { OpsError } from "../errors";
+import { removeControlCharacters } from "./terminal-text";
 
 /** Where a host's log goes and how much of it is kept. */
 export interface LogFilePolicy {
@@ -108,11 +109,7 @@ export function describeError(error: unknown, depth = 0): string {
  * go, and every line after the first is indented.
  */
 function logText(raw: string, secrets: readonly string[]): string {
-  return new Redactor(secrets)
-    .text(raw)
-    .replace(/\r\n?/g, "\n")
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "")
-    .replace(/\n/g, "\n    ");
+  return removeControlCharacters(new Redactor(secrets).text(raw).replace(/\r\n?/g, "\n")).replace(/\n/g, "\n    ");
 }
 
 /** How a host tells about a bug: `where` it happened, the error, the secrets to redact. */

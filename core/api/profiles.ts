@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { baseUrlProblem, PROFILE_URL_RULES, parseBaseUrl } from "../config/base-url";
+import { parseBaseUrl } from "../config/base-url";
 import { readCpConfig } from "../config/cp-config";
 import type { ProfileSecrets } from "../config/credentials";
 import { sameUrl, secretValues } from "../config/credentials";
@@ -9,6 +9,7 @@ import { CpClient } from "../cp/cp-client";
 import { OpsError } from "../errors";
 import { TenantClient } from "../tenant/tenant-client";
 import { readTenantConfig } from "../tenant/tenant-config";
+import { baseUrlProblem, PROFILE_NAME_PATTERN, PROFILE_NAME_RULE, PROFILE_URL_RULES } from "./field-rules";
 import { noInput } from "./input-rules";
 import type { HandlersOf } from "./schemas";
 import type { Sessions } from "./sessions";
@@ -25,7 +26,7 @@ const profileUrl = z
 
 export const profileInput = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, "must be 1–64 letters, digits, space, . _ -"),
+    name: z.string().regex(PROFILE_NAME_PATTERN, PROFILE_NAME_RULE),
     tenantUrl: profileUrl,
     orgId: z.string().min(1).max(200),
     cpUrl: profileUrl.nullable(),

@@ -14,8 +14,8 @@
  * at all, and removing a match can never join two harmless pieces into a live sequence (the
  * old CLI filter did that: a NUL placeholder step turned "NUL [2J" into a real "ESC [2J").
  */
-const CONTROL_SOURCE =
-  "\\x1b\\[([0-?]*)([ -/]*)([@-~])|\\x1b\\][^\\x07\\x1b]*(?:\\x07|\\x1b\\\\)?|\\x1b[ -/]*[0-~]?|[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]";
+const CONTROL_CHAR_SOURCE = "[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]";
+const CONTROL_SOURCE = `\\x1b\\[([0-?]*)([ -/]*)([@-~])|\\x1b\\][^\\x07\\x1b]*(?:\\x07|\\x1b\\\\)?|\\x1b[ -/]*[0-~]?|${CONTROL_CHAR_SOURCE}`;
 
 /**
  * A new global pattern of the grammar above (its own lastIndex: callers that loop with exec
@@ -41,4 +41,22 @@ export function keepColoursOnly(text: string): string {
 /** Plain text: every escape sequence and control character but \n and \t removed. */
 export function stripTerminalControls(text: string): string {
   return text.replace(terminalControls(), "");
+}
+
+/**
+ * One line of plain text from upstream (an error field, a Stop body excerpt, a log record): every
+ * escape sequence and control character removed as stripTerminalControls does, and each run of
+ * \n and \t made one space.
+ */
+export function stripToOneLine(text: string): string {
+  return stripTerminalControls(text).replace(/[\n\t]+/g, " ");
+}
+
+/**
+ * Every control character but \n and \t removed, one by one, and nothing else: what is left of an
+ * escape sequence stays as visible text ("ESC [2J" becomes "[2J"), so a log shows that one was
+ * there. For logs, where every printable byte is evidence.
+ */
+export function removeControlCharacters(text: string): string {
+  return text.replace(new RegExp(CONTROL_CHAR_SOURCE, "g"), "");
 }

@@ -1,3 +1,4 @@
+import { stripToOneLine } from "../api/terminal-text";
 import { Redactor } from "./redactor";
 
 /**
@@ -16,14 +17,11 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
 
 /**
  * Removes terminal control sequences and other control characters from upstream text, so a
- * hostile or broken CP cannot rewrite a support engineer's terminal through an error line.
+ * hostile or broken CP cannot rewrite a support engineer's terminal through an error line: one
+ * line, by the one grammar of core/api/terminal-text.ts.
  */
 export function stripControlChars(text: string): string {
-  return text
-    .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, "")
-    .replace(/\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?/g, "")
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "")
-    .replace(/[\r\n\t]+/g, " ");
+  return stripToOneLine(text);
 }
 
 /** How a secret may be described: its length only, never a prefix. */

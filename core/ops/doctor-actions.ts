@@ -1,3 +1,4 @@
+import type { ActionResult } from "../api/views";
 import type { CpClient } from "../cp/cp-client";
 import { isEc2InstanceId } from "../cp/ec2-instance-id";
 import { OpsError } from "../errors";
@@ -7,6 +8,9 @@ import type { Finding } from "./doctor";
 import { reportBootstrapFailure } from "./report-bootstrap-failure";
 import type { RestartCoordinator, RestartVia } from "./restart";
 
+/** The API's own view types (core/api/views.ts), which these values are. */
+export type { ActionResult };
+
 export interface ActionDeps {
   store: Store;
   tenant: TenantClient;
@@ -15,14 +19,6 @@ export interface ActionDeps {
   /** The serial console by workspace id, for a crash report with none on file. */
   readConsole: (workspaceId: string) => Promise<string>;
   now?: () => number;
-}
-
-export interface ActionResult {
-  finding: string;
-  kind: string;
-  workspace_id: string;
-  done: boolean;
-  detail: string;
 }
 
 /**

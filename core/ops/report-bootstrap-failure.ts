@@ -1,18 +1,12 @@
+import type { BootstrapReport } from "../api/views";
 import { OpsError } from "../errors";
 import type { Store } from "../store/store";
 import type { TenantClient } from "../tenant/tenant-client";
 import { type BootstrapFailure, detectBootstrapFailure } from "./bootstrap-failure";
 import { crashIsCurrent } from "./shown-status";
 
-export interface BootstrapReport {
-  workspace_id: string;
-  /** false: the tenant had already moved on (not provisioning), so this report changed nothing. */
-  changed: boolean;
-  /** The crash line that was reported. */
-  error: string;
-  /** Where the crash was seen: already on file, or read from the console just now. */
-  detected: "cache" | "console";
-}
+/** The API's own view types (core/api/views.ts), which these values are. */
+export type { BootstrapReport };
 
 export interface ReportOptions {
   /** The serial console by workspace id (the CP's admin route, else the tenant's), read when no crash is on file. */

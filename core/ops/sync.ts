@@ -1,3 +1,4 @@
+import type { SyncReport } from "../api/views";
 import { OpsError } from "../errors";
 import { describeSqliteError } from "../store/open-store";
 import type { Store } from "../store/store";
@@ -6,38 +7,15 @@ import type { TenantClient } from "../tenant/tenant-client";
 import { isRecord, type TenantEvent, type TenantWorkspace } from "../tenant/tenant-records";
 import { recordListedEvent } from "./tenant-event-record";
 
+/** The API's own view types (core/api/views.ts), which these values are. */
+export type { SyncReport };
+
 /** What a sync needs from the tenant platform (a TenantClient, or anything answering the same). */
 export type TenantSource = Pick<TenantClient, "listWorkspaces" | "listEvents">;
 
 export interface SyncOptions {
   now?: () => Date;
   signal?: AbortSignal;
-}
-
-/** JSON-ready (snake_case, as the CLI prints it). */
-export interface SyncReport {
-  /** Distinct workspaces the tenant listed (skipped items not included). */
-  workspaces: number;
-  added: number;
-  /** Already cached and some field changed. */
-  updated: number;
-  unchanged: number;
-  /** Cached but not listed by this sync: the rows are kept (last_seen_at unchanged). */
-  gone: number;
-  /** Listed items without a usable id, or repeating an id already listed. */
-  skipped: number;
-  /**
-   * Listed workspaces with no instance on file. The tenant API never says which instance a
-   * workspace runs on (docs/contracts.md §3): the console learns it from imported server logs and its own
-   * Starts, and only the CP checks (status sweep, Stop) need it.
-   */
-  without_instance: number;
-  events_added: number;
-  events_skipped: number;
-  /** GET /events failed after the list succeeded: the workspaces are committed all the same. */
-  events_error: string | null;
-  /** ISO 8601 UTC: the as-of time of every listed workspace. */
-  as_of: string;
 }
 
 export interface SyncState {

@@ -1,7 +1,11 @@
 import { WebSocket } from "undici";
+import type { FeedState } from "../api/views";
 import type { Redactor } from "../config/redactor";
 import { parseRedactedJson } from "../http/redacted-json";
 import { isRecord } from "../tenant/tenant-records";
+
+/** The API's own view types (core/api/views.ts), which these values are. */
+export type { FeedState };
 
 /** A pushed tenant event (docs/contracts.md §3: `{event, workspace_id, timestamp, payload}`). */
 export interface PushedEvent {
@@ -13,8 +17,6 @@ export interface PushedEvent {
   timestamp: string | null;
   payload: Record<string, unknown>;
 }
-
-export type FeedState = "connecting" | "open" | "waiting" | "closed";
 
 export interface TenantFeedOptions {
   /** The tenant's base URL (http or https); the feed is its /ws. */

@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer, webUtils } from "electron";
-import { BRIDGE_KEY, createBridge } from "../preload-bridge";
+import { BRIDGE_KEY } from "../../core/api/bridge";
+import { createBridge } from "../preload-bridge";
 
 /**
  * The sandboxed preload, built to CommonJS (sandboxed preloads cannot be ES modules). It exposes

@@ -1,5 +1,5 @@
 import { OpsClientError } from "../../core/api/ops-client";
-import type { ErrorCode } from "../../core/errors";
+import type { ErrorCode } from "../../core/api/views";
 
 /** What to tell a person about a failure: the API's safe message plus what to do next. */
 export function describeError(error: unknown): { code: string; message: string; hint: string | null } {

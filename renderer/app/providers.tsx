@@ -1,18 +1,19 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { OpsClientError } from "../../core/api/ops-client";
+import type { ErrorCode } from "../../core/api/views";
 import type { UiOpsClient } from "../ui-ops-client";
 import { OpsProvider } from "./ops-context";
+
+/** Refused requests (token, input, config) fail the same way twice; upstream blips may not. */
+const NOT_RETRIED: ReadonlySet<string> = new Set<ErrorCode>(["Unauthorized", "Input", "Config", "NotFound"]);
 
 /** The page's query cache, with the app's defaults. */
 export function createQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       queries: {
-        // Refused requests (token, input, config) fail the same way twice; upstream blips may not.
-        retry: (count, error) =>
-          count < 1 &&
-          !(error instanceof OpsClientError && ["Unauthorized", "Input", "Config", "NotFound"].includes(error.code)),
+        retry: (count, error) => count < 1 && !(error instanceof OpsClientError && NOT_RETRIED.has(error.code)),
         refetchOnWindowFocus: false,
       },
     },

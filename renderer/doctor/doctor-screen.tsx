@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { Finding } from "../../core/ops/doctor";
+import type { Finding } from "../../core/api/views";
 import { useOps } from "../app/ops-context";
 import { Dialog } from "../ui/dialog";
 import { ErrorMessage, StateMessage } from "../ui/state-message";

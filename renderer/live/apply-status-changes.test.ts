@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { WorkspaceList, WorkspaceView } from "../../core/api/views";
-import type { StatusChange } from "../../core/ops/live-status";
+import type { StatusChange, WorkspaceList, WorkspaceView } from "../../core/api/views";
 import { applyStatusChanges } from "./apply-status-changes";
 
 const row = (id: string): WorkspaceView => ({

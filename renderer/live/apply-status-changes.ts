@@ -1,5 +1,4 @@
-import type { WorkspaceList, WorkspaceView } from "../../core/api/views";
-import type { StatusChange } from "../../core/ops/live-status";
+import type { StatusChange, WorkspaceList, WorkspaceView } from "../../core/api/views";
 
 /**
  * Patches the cached list in place with a batch of status changes: only the changed rows get new

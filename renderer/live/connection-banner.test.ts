@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ConnectionChange } from "../../core/ops/live-status";
+import type { ConnectionChange } from "../../core/api/views";
 import { bannerOf } from "./connection-banner";
 
 const ok: ConnectionChange = {

@@ -1,4 +1,4 @@
-import type { ConnectionChange } from "../../core/ops/live-status";
+import type { ConnectionChange } from "../../core/api/views";
 
 export interface BannerInput {
   /** The live engine's last word about its upstreams (null before the first one). */

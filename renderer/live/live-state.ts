@@ -1,4 +1,4 @@
-import type { ConnectionChange } from "../../core/ops/live-status";
+import type { ConnectionChange } from "../../core/api/views";
 import { createStore } from "../app/small-store";
 
 export interface LiveState {

@@ -1,7 +1,6 @@
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import type { WorkspaceList } from "../../core/api/views";
-import type { LiveChange, StatusChange } from "../../core/ops/live-status";
+import type { LiveChange, StatusChange, WorkspaceList } from "../../core/api/views";
 import { useOps } from "../app/ops-context";
 import { keys } from "../app/query-keys";
 import { useStoreValue } from "../app/small-store";

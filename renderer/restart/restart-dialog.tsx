@@ -1,7 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { WorkspaceView } from "../../core/api/views";
-import type { RestartVia } from "../../core/ops/restart";
+import type { RestartVia, WorkspaceView } from "../../core/api/views";
 import { useOps } from "../app/ops-context";
 import { useActiveProfile } from "../app/use-active-profile";
 import { Dialog } from "../ui/dialog";

@@ -1,6 +1,5 @@
 import type { QueryClient } from "@tanstack/react-query";
-import type { RestartProgress } from "../../core/api/views";
-import type { RestartVia } from "../../core/ops/restart";
+import type { RestartProgress, RestartVia } from "../../core/api/views";
 import { keys } from "../app/query-keys";
 import type { UiOpsClient } from "../ui-ops-client";
 import { FINISHED, putRun, runOf, updateRun } from "./restart-store";

@@ -1,5 +1,4 @@
-import type { RestartProgress } from "../../core/api/views";
-import type { RestartVia } from "../../core/ops/restart";
+import type { RestartProgress, RestartVia } from "../../core/api/views";
 import { createStore } from "../app/small-store";
 
 /**

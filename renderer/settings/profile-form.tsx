@@ -1,14 +1,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { baseUrlProblem, isProfileName, PROFILE_URL_RULES, sameUrl } from "../../core/api/field-rules";
 import type { ProfileView } from "../../core/api/views";
-import { baseUrlProblem, PROFILE_URL_RULES } from "../../core/config/base-url";
-import { sameUrl } from "../../core/config/credentials";
 import { describeError } from "../app/errors";
 import { useOps } from "../app/ops-context";
 import { keys } from "../app/query-keys";
 import { profileChanged } from "../live/live-state";
-
-const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
 
 /**
  * Add or edit a tenant profile. Secrets go to the host only when typed here and never come back:
@@ -164,7 +161,7 @@ function SecretField({ label, value, onChange }: { label: string; value: string;
 }
 
 function check(name: string, tenantUrl: string, orgId: string, cpUrl: string): string | null {
-  if (!NAME.test(name.trim())) return "The name must be 1–64 letters, digits, spaces, dots, dashes or underscores.";
+  if (!isProfileName(name.trim())) return "The name must be 1–64 letters, digits, spaces, dots, dashes or underscores.";
   const tenantProblem = baseUrlProblem(tenantUrl.trim(), PROFILE_URL_RULES);
   if (tenantProblem) return `The tenant URL ${tenantProblem}.`;
   if (orgId.trim() === "") return "The org id is required.";

@@ -1,4 +1,5 @@
 import { useMemo, useState } from "react";
+import { isWorkspaceId } from "../../core/api/field-rules";
 import type { TimelineFilterInput } from "../../core/api/schemas";
 import type { WorkspaceView } from "../../core/api/views";
 import { ui } from "../app/ui-state";
@@ -66,7 +67,7 @@ export function TimelineFilters({
       return set({ workspaceId: undefined });
     }
     const match = byId.get(v) ?? workspaces.find((w) => w.name === v);
-    const id = match?.id ?? (/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(v) ? v : null);
+    const id = match?.id ?? (isWorkspaceId(v) ? v : null);
     if (!id) return setWsError("not a workspace name or id");
     setWsError(null);
     set({ workspaceId: id });

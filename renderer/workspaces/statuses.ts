@@ -1,7 +1,7 @@
-import { RUNTIMES, WORKSPACE_STATUSES } from "../../core/tenant/vocabulary";
+import { RUNTIMES, UNCERTAIN, WORKSPACE_STATUSES } from "../../core/api/vocabulary";
 
 /** Not a tenant status: the console says it when its checks fail (docs/contracts.md §5, shown-status rule 2). */
-export const UNCERTAIN = "uncertain";
+export { UNCERTAIN };
 
 /** Every status with a badge of its own: docs/contracts.md §3's ten plus "uncertain". Others show as themselves. */
 export const KNOWN_STATUSES: readonly string[] = [...WORKSPACE_STATUSES, UNCERTAIN];
