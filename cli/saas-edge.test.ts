@@ -3,38 +3,19 @@
  * /workspaces request without Origin gets the web UI's empty 404) and its own server log, the
  * only place a real tenant writes which instance each workspace runs on (docs/contracts.md §3, §7).
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { WebSocket } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FeedMessage, RequestRecord } from "../sim";
+import { describe, expect, it } from "vitest";
+import type { FeedMessage, RequestRecord, Sim } from "../sim";
 import { injectProblems } from "../sim/problems";
-import { call, orgHeaders, simsPerTest, tenantHeaders } from "../sim/test-support";
-import { BIN, importServerLog, runCli } from "./run-cli.testkit";
+import { call, orgHeaders, tenantHeaders } from "../sim/test-support";
+import { cliTenantsPerTest, importServerLog, requestsTo, restartDone, runCli, watchJson } from "./run-cli.testkit";
 
 /** FAST timing, the wall clock (the CLI beside it runs on it), heartbeats and chat off unless asked. */
-const sims = simsPerTest({ saasEdge: true, crashRatio: 0 });
-type Sim = Awaited<ReturnType<typeof sims>>;
+const saasTenant = cliTenantsPerTest("cli-saas-", { saasEdge: true, crashRatio: 0, workspaces: 12, seed: 5 });
 
 /** What the feed carries besides status: never a timeline event, never shown as a change. */
 const BROADCAST_ONLY = ["WORKSPACE_HEARTBEAT", "TASK_UPDATED", "AGENT_MESSAGE", "A2A_RESPONSE", "ACTIVITY_LOGGED"];
-
-let dir: string;
-let n = 0;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "cli-saas-"));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function saasTenant(options: Parameters<typeof sims>[0] = {}) {
-  n += 1;
-  const logFile = join(dir, `server-${n}.log`);
-  const sim = await sims({ workspaces: 12, seed: 5, logFile, ...options });
-  const env: Record<string, string> = { ...sim.env, MOLECULE_OPS_DB: join(dir, `cache-${n}.db`) };
-  return { sim, env, logFile };
-}
 
 /** Requests to the tenant (not the CP, not the sim's own control routes). */
 function tenantRequests(sim: Sim, from = 0): RequestRecord[] {
@@ -42,10 +23,6 @@ function tenantRequests(sim: Sim, from = 0): RequestRecord[] {
     .requests()
     .slice(from)
     .filter((r) => r.route?.startsWith("tenant."));
-}
-
-function requestsTo(sim: Sim, method: string, route: string): RequestRecord[] {
-  return sim.state.requests().filter((r) => r.method === method && r.route === route);
 }
 
 /** Every tenant request carried the tenant URL's own Origin and the org id: the edge and the org guard let it by. */
@@ -134,30 +111,7 @@ describe("watch behind the SaaS edge", () => {
     // watch relists when it starts and again when the feed opens; both lists are slow, so the
     // change below is pushed while the second one is on its way (asked for before the change).
     sim.faults.set("tenant.list", { kind: "slow", delayMs: 1000 }, { times: 2 });
-    const child = spawn(process.execPath, [BIN, "watch", "--json", "--interval", "60"], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => {
-      stdout += c;
-    });
-    child.stderr.on("data", (c) => {
-      stderr += c;
-    });
-    const lines = () =>
-      stdout
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l));
-    const until = async (pred: () => boolean, what: string) => {
-      const deadline = Date.now() + 10_000;
-      while (!pred()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got: ${stdout} ${stderr}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
+    const { output, lines, until, stop } = watchJson(env);
     // A second listener on the same feed, to see what the tenant pushed meanwhile.
     const seen: FeedMessage[] = [];
     const feed = new WebSocket(`${sim.url.replace(/^http/, "ws")}/ws`, { headers: orgHeaders(sim) });
@@ -190,11 +144,7 @@ describe("watch behind the SaaS edge", () => {
     } finally {
       feed.close();
     }
-    const code = await new Promise<number | null>((resolve) => {
-      child.on("close", resolve);
-      child.kill("SIGINT");
-    });
-    expect(code).toBe(0);
+    expect(await stop()).toBe(0);
     expect(lines().find((c) => c.kind === "status" && c.status === "degraded")).toMatchObject({
       workspace_id: ws.id,
       previous: "online",
@@ -202,11 +152,11 @@ describe("watch behind the SaaS edge", () => {
     });
     // Only connection and status changes; nothing of the heartbeats or the chat.
     for (const line of lines()) expect(["connection", "status"]).toContain(line.kind);
-    for (const type of BROADCAST_ONLY) expect(stdout).not.toContain(type);
+    for (const type of BROADCAST_ONLY) expect(output.stdout).not.toContain(type);
     // One change: the older list did not take the workspace back to online, nor restate it.
     expect(
       lines().filter((c) => c.kind === "status" && c.workspace_id === ws.id),
-      stdout,
+      output.stdout,
     ).toHaveLength(1);
     const listed = JSON.parse((await runCli(["workspaces", "--json"], env)).stdout) as Listed[];
     expect(listed.find((w) => w.id === ws.id)?.status).toBe("degraded");
@@ -275,14 +225,7 @@ describe("restart behind the SaaS edge", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({
-      workspace_id: ws.id,
-      via: "cp",
-      outcome: "done",
-      stopped_instance_id: instance,
-      message: null,
-      error: null,
-    });
+    expect(doc).toMatchObject(restartDone(ws.id, "cp", instance));
     const steps = doc.steps.map((s: { step: string }) => s.step);
     expect(steps.slice(0, 5)).toEqual(["pre_stop", "stop", "stopped", "request", "accepted"]);
     expect(steps.at(-1)).toBe("status online");

@@ -29,10 +29,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function db(): string {
-  counter += 1;
-  return join(dir, `cache-${counter}.db`);
-}
+/** A fresh cache per test. */
+const db = (): string => join(dir, `cache-${++counter}.db`);
 
 function expectNoSecrets(text: string): void {
   for (const secret of Object.values(SECRETS)) {

@@ -1,5 +1,24 @@
+import type { Page } from "@playwright/test";
 import { expect, screenshot, test, workspaceGrid } from "./fixtures";
 import { startOpsEnv } from "./ops-env";
+
+/**
+ * Adds a profile named `name` in Settings with everything to reach `sim`, its secrets typed in,
+ * and saves it; returns the form.
+ */
+async function addProfile(page: Page, name: string, sim: { url: string; env: Record<string, string | undefined> }) {
+  await page.getByRole("button", { name: "Add profile" }).click();
+  const form = page.getByRole("form", { name: "Add a profile" });
+  await form.getByLabel("Name").fill(name);
+  await form.getByLabel("Tenant URL").fill(sim.url);
+  await form.getByLabel("Org id").fill(sim.env.MOLECULE_ORG_ID ?? "");
+  await form.getByLabel(/Control plane URL/).fill(sim.url);
+  await form.getByLabel("Admin token (ADMIN_TOKEN)").fill(sim.env.ADMIN_TOKEN ?? "");
+  await form.getByLabel(/Provision secret/).fill(sim.env.MOLECULE_CP_SHARED_SECRET ?? "");
+  await form.getByLabel(/Admin API token/).fill(sim.env.CP_ADMIN_API_TOKEN ?? "");
+  await form.getByRole("button", { name: "Save profile" }).click();
+  return form;
+}
 
 test.describe("settings", () => {
   test("profiles: add with secrets, test the connection, edit, remove; credential storage; themes", async ({
@@ -13,16 +32,7 @@ test.describe("settings", () => {
 
     // Add: the secrets are typed once, stored by the host, and never shown again.
     const typed = ops.sim.env.MOLECULE_CP_SHARED_SECRET ?? "";
-    await page.getByRole("button", { name: "Add profile" }).click();
-    const form = page.getByRole("form", { name: "Add a profile" });
-    await form.getByLabel("Name").fill("e2e profile");
-    await form.getByLabel("Tenant URL").fill(ops.sim.url);
-    await form.getByLabel("Org id").fill(ops.sim.env.MOLECULE_ORG_ID ?? "");
-    await form.getByLabel(/Control plane URL/).fill(ops.sim.url);
-    await form.getByLabel("Admin token (ADMIN_TOKEN)").fill(ops.sim.env.ADMIN_TOKEN ?? "");
-    await form.getByLabel(/Provision secret/).fill(typed);
-    await form.getByLabel(/Admin API token/).fill(ops.sim.env.CP_ADMIN_API_TOKEN ?? "");
-    await form.getByRole("button", { name: "Save profile" }).click();
+    const form = await addProfile(page, "e2e profile", ops.sim);
     await expect(form).toBeHidden();
     const row = profiles.getByRole("row", { name: /e2e profile/ });
     await expect(row).toContainText("stored");
@@ -69,16 +79,7 @@ test.describe("settings", () => {
       const empty = page.getByRole("alert").filter({ hasText: "The workspace list could not be loaded" });
       await expect(empty).toContainText("no tenant profile yet");
       await empty.getByRole("button", { name: "Open Settings" }).click();
-      await page.getByRole("button", { name: "Add profile" }).click();
-      const form = page.getByRole("form", { name: "Add a profile" });
-      await form.getByLabel("Name").fill("emulator");
-      await form.getByLabel("Tenant URL").fill(env.sim.url);
-      await form.getByLabel("Org id").fill(env.sim.env.MOLECULE_ORG_ID ?? "");
-      await form.getByLabel(/Control plane URL/).fill(env.sim.url);
-      await form.getByLabel("Admin token (ADMIN_TOKEN)").fill(env.sim.env.ADMIN_TOKEN ?? "");
-      await form.getByLabel(/Provision secret/).fill(env.sim.env.MOLECULE_CP_SHARED_SECRET ?? "");
-      await form.getByLabel(/Admin API token/).fill(env.sim.env.CP_ADMIN_API_TOKEN ?? "");
-      await form.getByRole("button", { name: "Save profile" }).click();
+      await addProfile(page, "emulator", env.sim);
       await expect(page.getByRole("table", { name: "Profiles" }).getByRole("row", { name: /emulator/ })).toContainText(
         "active",
       );

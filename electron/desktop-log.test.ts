@@ -1,23 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { BugLog } from "../core/api/bug-log";
+import { fileMode, tempDirPerTest } from "../core/testing/temp-dir";
 import { desktopLogPolicy } from "./desktop-log";
 import { logBugsTo, logUnexpected } from "./unexpected-error";
 
 const SECRET = "cp-admin-SECRET-99887766554433";
 
-let logs: string;
-let umask: number;
-beforeEach(() => {
-  logs = mkdtempSync(join(tmpdir(), "desktop-logs-"));
-  umask = process.umask(0o022);
-});
+const logs = tempDirPerTest("desktop-logs-", { umask: 0o022 });
 afterEach(() => {
   logBugsTo(null);
-  process.umask(umask);
-  rmSync(logs, { recursive: true, force: true });
 });
 
 describe("the desktop app's log", () => {
@@ -30,24 +23,24 @@ describe("the desktop app's log", () => {
   });
 
   it.skipIf(process.platform === "win32")("gets every bug logUnexpected sees, redacted, 0600, and rotates", () => {
-    const policy = { ...desktopLogPolicy(logs), maxBytes: 4096 };
+    const policy = { ...desktopLogPolicy(logs()), maxBytes: 4096 };
     logBugsTo(new BugLog(policy));
     const console: string[] = [];
     for (let i = 0; i < 40; i++) {
       logUnexpected(`channel ${i}`, new TypeError(`x is undefined near ${SECRET}`), [SECRET], (l) => console.push(l));
     }
     expect(console).toHaveLength(40);
-    expect(readdirSync(logs).sort()).toEqual([
+    expect(readdirSync(logs()).sort()).toEqual([
       "molecule-ops.log",
       "molecule-ops.log.1",
       "molecule-ops.log.2",
       "molecule-ops.log.3",
     ]);
-    for (const name of readdirSync(logs)) {
-      const text = readFileSync(join(logs, name), "utf8");
+    for (const name of readdirSync(logs())) {
+      const text = readFileSync(join(logs(), name), "utf8");
       expect(text).toContain("internal error in channel");
       expect(text).not.toContain(SECRET.slice(0, 8));
-      expect(statSync(join(logs, name)).mode & 0o777).toBe(0o600);
+      expect(fileMode(join(logs(), name))).toBe(0o600);
     }
     expect(readFileSync(policy.path, "utf8")).toContain(
       "internal error in channel 39: TypeError: x is undefined near [redacted]",

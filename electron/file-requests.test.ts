@@ -1,21 +1,11 @@
-import {
-  existsSync,
-  lstatSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { OpsService } from "../core/api/ops-service";
 import { OpsError } from "../core/errors";
 import type { ImportReport } from "../core/provlog/ingest";
 import type { ByteSink } from "../core/provlog/timeline-export";
+import { tempDirPerTest } from "../core/testing/temp-dir";
 import { answerExport, answerImport, exportTimelineToFile, type FileDialogs, suggestedLogPath } from "./file-requests";
 
 const REPORT: ImportReport = {
@@ -56,24 +46,20 @@ function dialogs(exportPath: string | null, logFile: string | null): FileDialogs
 
 const INPUT = { filter: { workspaceId: "ws-1" }, format: "csv" as const };
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "molecule-ops-export-"));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDirPerTest("molecule-ops-export-");
 
 describe("answerExport", () => {
   it("writes the export to the chosen file", async () => {
-    const path = join(dir, "timeline.csv");
+    const path = join(dir(), "timeline.csv");
     const answer = await answerExport(service(["ts,event\n", "1,a\n", "2,b\n"]), INPUT, dialogs(path, null));
     expect(answer).toEqual({ ok: true, result: { rows: 3, saved: true } });
     expect(readFileSync(path, "utf8")).toBe("ts,event\n1,a\n2,b\n");
-    expect(readdirSync(dir)).toEqual(["timeline.csv"]);
+    expect(readdirSync(dir())).toEqual(["timeline.csv"]);
   });
 
   it("writes the export 0600 whatever the umask, and replaces a link at the chosen name instead of writing through it", async () => {
-    const path = join(dir, "timeline.csv");
-    const victim = join(dir, "victim.txt");
+    const path = join(dir(), "timeline.csv");
+    const victim = join(dir(), "victim.txt");
     writeFileSync(victim, "untouched");
     symlinkSync(victim, path);
     const umask = process.umask(0o022);
@@ -85,7 +71,7 @@ describe("answerExport", () => {
     expect(lstatSync(path).isSymbolicLink()).toBe(false);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readFileSync(victim, "utf8")).toBe("untouched");
-    expect(readdirSync(dir).sort()).toEqual(["timeline.csv", "victim.txt"]);
+    expect(readdirSync(dir()).sort()).toEqual(["timeline.csv", "victim.txt"]);
   });
 
   it("saves nothing when the person cancels", async () => {
@@ -100,7 +86,7 @@ describe("answerExport", () => {
     const d: FileDialogs = {
       chooseExportPath: async () => {
         asked = true;
-        return join(dir, "x");
+        return join(dir(), "x");
       },
       chooseLogFile: async () => null,
     };
@@ -111,18 +97,18 @@ describe("answerExport", () => {
   });
 
   it("leaves no partial file behind when the export fails", async () => {
-    const path = join(dir, "timeline.csv");
+    const path = join(dir(), "timeline.csv");
     const answer = await answerExport(
       service(["ts,event\n"], new OpsError("Store", "the cache is locked")),
       INPUT,
       dialogs(path, null),
     );
     expect(answer).toEqual({ ok: false, error: { code: "Store", message: "the cache is locked" } });
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(dir())).toEqual([]);
   });
 
   it("names the file it could not write", async () => {
-    const path = join(dir, "missing-folder", "timeline.csv");
+    const path = join(dir(), "missing-folder", "timeline.csv");
     const error = (await exportTimelineToFile(service(["x"]), INPUT, path).catch((e: unknown) => e)) as OpsError;
     expect(error.code).toBe("Input");
     expect(error.message).toBe(`could not save the export to ${path} (ENOENT)`);

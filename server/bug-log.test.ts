@@ -4,9 +4,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { BugLog, LOG_KEEP, LOG_MAX_BYTES } from "../core/api/bug-log";
 import { TOKEN_HEADER } from "../core/api/ops-client";
-import { OpsService } from "../core/api/ops-service";
-import { FileCredentials } from "../core/config/file-credentials";
-import { ProfileStore } from "../core/config/profile-store";
+import type { OpsService } from "../core/api/ops-service";
+import { serviceIn } from "../core/api/ops-service.testkit";
 import { type BrowserHost, startBrowserHost } from "./browser-host";
 
 const SECRET = "tenant-admin-SECRET-a1b2c3d4e5f6";
@@ -22,13 +21,7 @@ beforeEach(async () => {
   const renderer = join(dir, "renderer");
   mkdirSync(renderer);
   writeFileSync(join(renderer, "index.html"), "<!doctype html><title>molecule-ops</title>");
-  service = new OpsService({
-    profiles: new ProfileStore(join(dir, "profiles.json")),
-    credentials: new FileCredentials(join(dir, "credentials.json")),
-    env: { MOLECULE_OPS_HOME: dir },
-    host: "browser",
-    version: "test",
-  });
+  service = serviceIn(dir);
   // A bug inside the service (not an OpsError) whose message and cause quote a secret.
   const bug = () => new TypeError(`cannot read 'rows' of undefined (Bearer ${SECRET})`, { cause: new Error(SECRET) });
   vi.spyOn(service, "secrets").mockReturnValue([SECRET]);

@@ -65,19 +65,33 @@ export function writeReply(res: ServerResponse, record: RequestRecord, answer: R
   writeRaw(res, record, answer.status, payload, contentType, answer.headers);
 }
 
-export function writeRaw(
-  res: ServerResponse,
-  record: RequestRecord,
+/** An answer as bytes: its status, its body, its Content-Type (null: none) and any other headers. */
+export type RawAnswer = [
   status: number,
   payload: Buffer,
   contentType: string | null,
-  headers: Record<string, string | string[]> = {},
-): void {
-  if (res.headersSent || res.destroyed) return;
+  headers?: Record<string, string | string[]>,
+];
+
+/**
+ * Records an answer about to be written (its status and size) and returns its header fields:
+ * `headers`, then its Content-Length and Content-Type.
+ */
+export function recordAnswer(
+  record: RequestRecord,
+  ...[status, payload, contentType, headers = {}]: RawAnswer
+): Record<string, string | string[]> {
   record.status = status;
+  record.bytes += payload.length;
   const fields: Record<string, string | string[]> = { ...headers, "content-length": String(payload.length) };
   if (contentType !== null) fields["content-type"] = contentType;
+  return fields;
+}
+
+export function writeRaw(res: ServerResponse, record: RequestRecord, ...answer: RawAnswer): void {
+  if (res.headersSent || res.destroyed) return;
+  const fields = recordAnswer(record, ...answer);
+  const [status, payload] = answer;
   res.writeHead(status, fields);
-  record.bytes += payload.length;
   res.end(payload);
 }

@@ -1,7 +1,7 @@
 import { request } from "node:http";
 import { describe, expect, it } from "vitest";
 import { startSim } from "./index";
-import { call, FAST, provisionHeaders, START, simsAtStart, tenantHeaders } from "./test-support";
+import { call, FAST, provisionHeaders, SIM_ENV_NAMES, START, simsAtStart, tenantHeaders } from "./test-support";
 
 const sim = simsAtStart();
 
@@ -73,16 +73,7 @@ describe("HTTP plumbing", () => {
   it("serves the env the product reads, pointing at itself", async () => {
     const s = await sim({ orgId: "org-acme" });
     expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(Object.keys(s.env).sort()).toEqual(
-      [
-        "ADMIN_TOKEN",
-        "CP_ADMIN_API_TOKEN",
-        "CP_PROVISION_URL",
-        "MOLECULE_CP_SHARED_SECRET",
-        "MOLECULE_ORG_ID",
-        "MOLECULE_TENANT_URL",
-      ].sort(),
-    );
+    expect(Object.keys(s.env).sort()).toEqual(SIM_ENV_NAMES);
     expect(s.env).toMatchObject({ MOLECULE_ORG_ID: "org-acme", CP_PROVISION_URL: s.url, MOLECULE_TENANT_URL: s.url });
     const secrets = [s.env.MOLECULE_CP_SHARED_SECRET, s.env.CP_ADMIN_API_TOKEN, s.env.ADMIN_TOKEN];
     expect(new Set(secrets).size).toBe(3);

@@ -29,6 +29,16 @@ export const FAST = {
  */
 export const STILL = { pendingMs: 600_000, stoppingMs: 600_000, provisioningMs: 600_000, flapMs: 600_000 };
 
+/** The names of the env a sim serves, the names the product reads, in sorted order. */
+export const SIM_ENV_NAMES = [
+  "ADMIN_TOKEN",
+  "CP_ADMIN_API_TOKEN",
+  "CP_PROVISION_URL",
+  "MOLECULE_CP_SHARED_SECRET",
+  "MOLECULE_ORG_ID",
+  "MOLECULE_TENANT_URL",
+];
+
 /**
  * vi.waitFor options for what the emulator's timers bring: a loaded CI machine reaches the default
  * deadline (1 s), not this one; polled often, so an idle run waits no longer than it must.

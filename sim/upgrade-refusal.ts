@@ -1,6 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
-import { encodeReply, type Reply } from "./http-io";
+import { encodeReply, type RawAnswer, type Reply, recordAnswer } from "./http-io";
 import type { RequestRecord } from "./types";
 
 /**
@@ -9,19 +9,10 @@ import type { RequestRecord } from "./types";
  * with only the raw socket (no ServerResponse), hence the status line written by hand. The
  * connection is closed afterwards: a refused handshake leaves nothing to keep it open for.
  */
-export function refuseUpgrade(
-  socket: Duplex,
-  record: RequestRecord,
-  status: number,
-  payload: Buffer,
-  contentType: string | null,
-  headers: Record<string, string | string[]> = {},
-): void {
+export function refuseUpgrade(socket: Duplex, record: RequestRecord, ...answer: RawAnswer): void {
   if (socket.destroyed || !socket.writable) return;
-  record.status = status;
-  record.bytes += payload.length;
-  const fields: Record<string, string | string[]> = { ...headers, "content-length": String(payload.length) };
-  if (contentType !== null) fields["content-type"] = contentType;
+  const fields = recordAnswer(record, ...answer);
+  const [status, payload] = answer;
   fields.connection = "close";
   const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Unknown"}`];
   for (const [name, value] of Object.entries(fields)) {

@@ -1,24 +1,14 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OpsError } from "../errors";
+import { fileMode, tempDirPerTest } from "../testing/temp-dir";
 import { BugLog, BugReporter, dataDirLogPolicy, LOG_KEEP, LOG_MAX_BYTES, logBugInDataDir } from "./bug-log";
 
 const SECRET = "adm-Qx7vT2pL9sK4wN8rB3mZ";
 
-let dir: string;
-let umask: number;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "bug-log-"));
-  umask = process.umask(0o022);
-});
-afterEach(() => {
-  process.umask(umask);
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = tempDirPerTest("bug-log-", { umask: 0o022 });
 
-const mode = (path: string) => statSync(path).mode & 0o777;
 const fixedClock = () => new Date("2027-06-01T00:00:00.000Z");
 
 /** A bug whose message and cause carry the secret as is, URL-encoded, base64'd and cut off. */
@@ -38,7 +28,7 @@ function expectNoSecret(text: string): void {
 
 describe.skipIf(process.platform === "win32")("BugLog", () => {
   it("writes a bug's stack and its causes, redacted, to a 0600 file in a 0700 folder", () => {
-    const path = join(dir, "logs", "molecule-ops.log");
+    const path = join(dir(), "logs", "molecule-ops.log");
     const log = new BugLog({ path, maxBytes: LOG_MAX_BYTES, keep: LOG_KEEP }, fixedClock);
     expect(log.write("workspaces.list", leakyBug(), [SECRET])).toBe(true);
     const text = readFileSync(path, "utf8");
@@ -46,12 +36,12 @@ describe.skipIf(process.platform === "win32")("BugLog", () => {
     expect(text).toMatch(/\n +at /);
     expect(text).toContain("caused by: Error: upstream said: Authorization: Bearer [redacted]");
     expectNoSecret(text);
-    expect(mode(path)).toBe(0o600);
-    expect(mode(join(dir, "logs"))).toBe(0o700);
+    expect(fileMode(path)).toBe(0o600);
+    expect(fileMode(join(dir(), "logs"))).toBe(0o700);
   });
 
   it("keeps upstream text from forging entries or reaching a terminal", () => {
-    const path = join(dir, "molecule-ops.log");
+    const path = join(dir(), "molecule-ops.log");
     new BugLog({ path, maxBytes: LOG_MAX_BYTES, keep: 1 }, fixedClock).write(
       "x",
       "bad\n2027-01-01T00:00:00.000Z internal error in forged\u001b[2J\u009b",
@@ -62,14 +52,14 @@ describe.skipIf(process.platform === "win32")("BugLog", () => {
   });
 
   it("rotates at the size limit, keeping `keep` old files, none holding the secret", () => {
-    const path = join(dir, "molecule-ops.log");
+    const path = join(dir(), "molecule-ops.log");
     const log = new BugLog({ path, maxBytes: 2048, keep: 2 });
     for (let i = 0; i < 60; i++) expect(log.write(`request ${i}`, leakyBug(), [SECRET])).toBe(true);
-    expect(readdirSync(dir).sort()).toEqual(["molecule-ops.log", "molecule-ops.log.1", "molecule-ops.log.2"]);
-    for (const name of readdirSync(dir)) {
-      const file = join(dir, name);
+    expect(readdirSync(dir()).sort()).toEqual(["molecule-ops.log", "molecule-ops.log.1", "molecule-ops.log.2"]);
+    for (const name of readdirSync(dir())) {
+      const file = join(dir(), name);
       expect(statSync(file).size).toBeLessThanOrEqual(2048);
-      expect(mode(file)).toBe(0o600);
+      expect(fileMode(file)).toBe(0o600);
       expectNoSecret(readFileSync(file, "utf8"));
     }
     // Newest last in the current file; the rotated ones are older.
@@ -78,7 +68,7 @@ describe.skipIf(process.platform === "win32")("BugLog", () => {
   });
 
   it("never throws: a refused folder makes it report false", () => {
-    const shared = join(dir, "shared");
+    const shared = join(dir(), "shared");
     mkdirSync(shared);
     chmodSync(shared, 0o777);
     const log = new BugLog({ path: join(shared, "molecule-ops.log"), maxBytes: 1024, keep: 1 });
@@ -89,22 +79,22 @@ describe.skipIf(process.platform === "win32")("BugLog", () => {
 
 describe.skipIf(process.platform === "win32")("the CLI's and the browser host's log", () => {
   it("lives in logs/ of the data folder, redacted with the environment's secrets", () => {
-    const env = { MOLECULE_OPS_HOME: join(dir, "home"), ADMIN_TOKEN: SECRET };
+    const env = { MOLECULE_OPS_HOME: join(dir(), "home"), ADMIN_TOKEN: SECRET };
     expect(dataDirLogPolicy(env)).toEqual({
-      path: join(dir, "home", "logs", "molecule-ops.log"),
+      path: join(dir(), "home", "logs", "molecule-ops.log"),
       maxBytes: 1 << 20,
       keep: 3,
     });
     const written = logBugInDataDir("timeline", leakyBug(), env);
-    expect(written).toBe(join(dir, "home", "logs", "molecule-ops.log"));
+    expect(written).toBe(join(dir(), "home", "logs", "molecule-ops.log"));
     expectNoSecret(readFileSync(written!, "utf8"));
-    expect(mode(join(dir, "home"))).toBe(0o700);
+    expect(fileMode(join(dir(), "home"))).toBe(0o700);
   });
 });
 
 describe.skipIf(process.platform === "win32")("BugReporter (every host's bug reports)", () => {
   it("logs a bug's cause, redacted, and prints one line saying where", () => {
-    const path = join(dir, "logs", "molecule-ops.log");
+    const path = join(dir(), "logs", "molecule-ops.log");
     const printed: string[] = [];
     const { report } = new BugReporter({
       log: new BugLog({ path, maxBytes: LOG_MAX_BYTES, keep: LOG_KEEP }, fixedClock),
@@ -119,7 +109,7 @@ describe.skipIf(process.platform === "win32")("BugReporter (every host's bug rep
   });
 
   it("without a log file, or one that cannot be written, prints the redacted cause itself", () => {
-    const shared = join(dir, "shared");
+    const shared = join(dir(), "shared");
     mkdirSync(shared);
     chmodSync(shared, 0o777);
     for (const log of [null, new BugLog({ path: join(shared, "molecule-ops.log"), maxBytes: 1024, keep: 1 })]) {
@@ -139,7 +129,7 @@ describe.skipIf(process.platform === "win32")("BugReporter (every host's bug rep
   });
 
   it("leaves OpsErrors, whose safe message is the answer, out of the log and the console", () => {
-    const path = join(dir, "molecule-ops.log");
+    const path = join(dir(), "molecule-ops.log");
     const printed: string[] = [];
     new BugReporter({
       log: new BugLog({ path, maxBytes: LOG_MAX_BYTES, keep: LOG_KEEP }),

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type Sim, startSim } from "../../sim";
 import { FileCredentials } from "../config/file-credentials";
-import { ProfileStore } from "../config/profile-store";
 import { answerRequest } from "./dispatch";
-import { OpsService } from "./ops-service";
+import type { OpsService } from "./ops-service";
+import { secretsOf, serviceIn } from "./ops-service.testkit";
 
 let dir: string;
 let sim: Sim;
@@ -24,13 +24,7 @@ afterEach(async () => {
 });
 
 function make(env: Record<string, string>) {
-  service = new OpsService({
-    profiles: new ProfileStore(join(dir, "profiles.json")),
-    credentials: new FileCredentials(join(dir, "credentials.json")),
-    env: { ...env, MOLECULE_OPS_HOME: dir },
-    host: "browser",
-    version: "test",
-  });
+  service = serviceIn(dir, env);
   return service;
 }
 
@@ -57,11 +51,7 @@ describe("OpsService profiles", () => {
 
     const saved = await call("profiles.save", {
       profile: { name: "acme", tenantUrl: sim.url, orgId: sim.env.MOLECULE_ORG_ID, cpUrl: sim.url },
-      secrets: {
-        adminToken: sim.env.ADMIN_TOKEN,
-        provisionSecret: sim.env.MOLECULE_CP_SHARED_SECRET,
-        adminApiToken: sim.env.CP_ADMIN_API_TOKEN,
-      },
+      secrets: secretsOf(sim),
     });
     expect(saved).toMatchObject({ ok: true, result: { name: "acme", hasSecrets: true, readOnly: false } });
     const text = JSON.stringify(await call("profiles.list", {}));

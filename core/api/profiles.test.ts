@@ -5,10 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Sim, startSim } from "../../sim";
-import { FileCredentials } from "../config/file-credentials";
-import { ProfileStore } from "../config/profile-store";
 import { answerRequest } from "./dispatch";
-import { OpsService } from "./ops-service";
+import type { OpsService } from "./ops-service";
+import { secretsOf, serviceIn } from "./ops-service.testkit";
 
 /**
  * docs/contracts.md §5, "stored secrets belong to the origins they were entered for", against real servers:
@@ -54,13 +53,7 @@ beforeEach(async () => {
   sim = await startSim({ workspaces: 0 });
   sim.state.addWorkspace({ status: "online", name: "alpha" });
   elsewhere = await startRecorder();
-  service = new OpsService({
-    profiles: new ProfileStore(join(dir, "profiles.json")),
-    credentials: new FileCredentials(join(dir, "credentials.json")),
-    env: { MOLECULE_OPS_HOME: dir },
-    host: "browser",
-    version: "test",
-  });
+  service = serviceIn(dir);
 });
 afterEach(async () => {
   await service.close();
@@ -71,11 +64,7 @@ afterEach(async () => {
 
 const call = (name: string, input: unknown) => answerRequest(service, name, input);
 
-const simSecrets = () => ({
-  adminToken: sim.env.ADMIN_TOKEN as string,
-  provisionSecret: sim.env.MOLECULE_CP_SHARED_SECRET as string,
-  adminApiToken: sim.env.CP_ADMIN_API_TOKEN as string,
-});
+const simSecrets = () => secretsOf(sim);
 
 async function saveAcme(): Promise<void> {
   const saved = await call("profiles.save", {
@@ -135,11 +124,7 @@ describe("stored secrets belong to their origins", () => {
       other.state.addWorkspace({ status: "online", name: "beta" });
       const moved = await call("profiles.save", {
         profile: { name: "acme", tenantUrl: other.url, orgId: other.env.MOLECULE_ORG_ID, cpUrl: other.url },
-        secrets: {
-          adminToken: other.env.ADMIN_TOKEN,
-          provisionSecret: other.env.MOLECULE_CP_SHARED_SECRET,
-          adminApiToken: other.env.CP_ADMIN_API_TOKEN,
-        },
+        secrets: secretsOf(other),
       });
       expect(moved).toMatchObject({ ok: true, result: { hasSecrets: true } });
       expect(await call("profiles.test", { name: "acme" })).toMatchObject({

@@ -3,10 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FileCredentials } from "../config/file-credentials";
-import { ProfileStore } from "../config/profile-store";
 import { answerRequest } from "./dispatch";
-import { OpsService } from "./ops-service";
+import type { OpsService } from "./ops-service";
+import { serviceIn } from "./ops-service.testkit";
 import { requestInputs } from "./schemas";
 
 let dir: string;
@@ -14,13 +13,7 @@ let service: OpsService;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "schema-props-"));
   // No profile at all: a valid input reaches the service and gets its Config answer.
-  service = new OpsService({
-    profiles: new ProfileStore(join(dir, "profiles.json")),
-    credentials: new FileCredentials(join(dir, "credentials.json")),
-    env: { MOLECULE_OPS_HOME: dir },
-    host: "browser",
-    version: "test",
-  });
+  service = serviceIn(dir);
 });
 afterAll(async () => {
   await service.close();

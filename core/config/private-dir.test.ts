@@ -1,40 +1,30 @@
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { fileMode, tempDirPerTest } from "../testing/temp-dir";
 import { ensurePrivateDir, refusalOf, shellWord, UNCHECKED_ON_WINDOWS } from "./private-dir";
 
-let dir: string;
-let umask: number;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "private-dir-"));
-  umask = process.umask(0o022);
-});
-afterEach(() => {
-  process.umask(umask);
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = tempDirPerTest("private-dir-", { umask: 0o022 });
 
-const mode = (path: string) => statSync(path).mode & 0o777;
 const isRoot = process.getuid?.() === 0;
 
 describe.skipIf(process.platform === "win32")("ensurePrivateDir", () => {
   it("creates the folder and its missing parents 0700 under umask 022", () => {
-    const home = join(dir, "share", "molecule-ops");
+    const home = join(dir(), "share", "molecule-ops");
     expect(ensurePrivateDir(home)).toBeNull();
-    expect(mode(home)).toBe(0o700);
-    expect(mode(join(dir, "share"))).toBe(0o700);
+    expect(fileMode(home)).toBe(0o700);
+    expect(fileMode(join(dir(), "share"))).toBe(0o700);
   });
 
   it("accepts a folder of the user's own that others cannot write to", () => {
-    chmodSync(dir, 0o755);
-    expect(ensurePrivateDir(dir)).toBeNull();
+    chmodSync(dir(), 0o755);
+    expect(ensurePrivateDir(dir())).toBeNull();
   });
 
   it.each([0o777, 0o775, 0o757, 0o2770])(
     "refuses a folder writable by group or others (mode %o), saying what to run",
     (m) => {
-      const shared = join(dir, "shared");
+      const shared = join(dir(), "shared");
       mkdirSync(shared);
       chmodSync(shared, m);
       expect(() => ensurePrivateDir(shared)).toThrow(
@@ -48,7 +38,7 @@ describe.skipIf(process.platform === "win32")("ensurePrivateDir", () => {
   );
 
   it("refuses a shared folder such as /tmp (mode 1777), saying to use a folder of one's own", () => {
-    const shared = join(dir, "tmp");
+    const shared = join(dir(), "tmp");
     mkdirSync(shared);
     chmodSync(shared, 0o1777);
     expect(() => ensurePrivateDir(shared)).toThrow(
@@ -60,7 +50,7 @@ describe.skipIf(process.platform === "win32")("ensurePrivateDir", () => {
   });
 
   it.skipIf(!isRoot)("refuses a folder another user owns (needs root to chown; skipped otherwise)", () => {
-    const theirs = join(dir, "theirs");
+    const theirs = join(dir(), "theirs");
     mkdirSync(theirs, { mode: 0o700 });
     chownSync(theirs, 4242, 4242);
     expect(() => ensurePrivateDir(theirs)).toThrow(
@@ -72,8 +62,8 @@ describe.skipIf(process.platform === "win32")("ensurePrivateDir", () => {
   });
 
   it("refuses a file where the folder should be, with a Config error rather than a raw ENOTDIR", () => {
-    writeFileSync(join(dir, "file"), "");
-    for (const path of [join(dir, "file"), join(dir, "file", "x")]) {
+    writeFileSync(join(dir(), "file"), "");
+    for (const path of [join(dir(), "file"), join(dir(), "file", "x")]) {
       expect(() => ensurePrivateDir(path)).toThrow(
         expect.objectContaining({ code: "Config", message: expect.stringContaining("cannot create the folder") }),
       );
@@ -83,7 +73,7 @@ describe.skipIf(process.platform === "win32")("ensurePrivateDir", () => {
 
 describe("on Windows nothing is checked, and it says so", () => {
   it("returns the sentence instead of refusing a folder with loose bits", () => {
-    const shared = join(dir, "shared");
+    const shared = join(dir(), "shared");
     mkdirSync(shared);
     chmodSync(shared, 0o777);
     expect(ensurePrivateDir(shared, "win32")).toBe(UNCHECKED_ON_WINDOWS);

@@ -54,9 +54,24 @@ async function serve(
   return client;
 }
 
+/** A CP whose 2xx answer sends its headers and `start` of its JSON body, then never ends. */
+function serveStalled(start: string, timeoutMs: number) {
+  return serve(
+    (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write(start);
+    },
+    {},
+    timeoutMs,
+  );
+}
+
 function bind(instanceId = INSTANCE) {
   store.bindings.bind(WS, instanceId, "start", "running", Date.now());
 }
+
+/** What IsRunning answers with no instance on file for WS: not running, and no error. */
+const NOTHING_ON_FILE = { workspaceId: WS, instanceId: null, running: false, state: null, error: null };
 
 const startReq = { workspaceId: WS, runtime: "langgraph", tier: 2, platformUrl: "http://tenant.example" };
 
@@ -368,15 +383,7 @@ describe("Stop", () => {
   });
 
   it("a 2xx whose body stalls after the headers is a Stop done, at once, not a failure at the deadline", async () => {
-    const c = await serve(
-      (_req, res) => {
-        res.writeHead(200, { "content-type": "application/json" });
-        res.write('{"state":"stop');
-        // never ends
-      },
-      {},
-      5000,
-    );
+    const c = await serveStalled('{"state":"stop', 5000);
     bind();
     const t0 = performance.now();
     expect(await c.stop(WS)).toEqual({ instanceId: INSTANCE });
@@ -409,14 +416,7 @@ describe("deadlines", () => {
   });
 
   it("covers a body that stalls after the headers: IsRunning ends uncertain at the deadline", async () => {
-    const c = await serve(
-      (_req, res) => {
-        res.writeHead(200, { "content-type": "application/json" });
-        res.write('{"state":"runn');
-      },
-      {},
-      400,
-    );
+    const c = await serveStalled('{"state":"runn', 400);
     bind();
     const t0 = performance.now();
     const r = await c.isRunning(WS);
@@ -459,13 +459,7 @@ describe("IsRunning", () => {
 
   it("no instance on file → (false, no error) and no HTTP call", async () => {
     const c = await serve((_req, res) => sendJson(res, 200, { state: "running" }));
-    expect(await c.isRunning(WS)).toEqual({
-      workspaceId: WS,
-      instanceId: null,
-      running: false,
-      state: null,
-      error: null,
-    });
+    expect(await c.isRunning(WS)).toEqual(NOTHING_ON_FILE);
     expect(server!.requests).toHaveLength(0);
   });
 
@@ -611,13 +605,7 @@ describe("a client without a backend", () => {
     await expect(c.start(startReq)).rejects.toMatchObject({ code: "NoBackend" });
     await expect(c.console(WS)).rejects.toMatchObject({ code: "NoBackend" });
     expect(await c.stop(WS)).toEqual({ instanceId: null });
-    expect(await c.isRunning(WS)).toEqual({
-      workspaceId: WS,
-      instanceId: null,
-      running: false,
-      state: null,
-      error: null,
-    });
+    expect(await c.isRunning(WS)).toEqual(NOTHING_ON_FILE);
     bind();
     const r = await c.isRunning(WS);
     expect(r.error?.code).toBe("NoBackend");

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { isoOrNull } from "../api/iso-time";
+import type { ActionKind, DoctorReport, Evidence, Finding, FindingKind, Severity } from "../api/views";
 import type { CpClient } from "../cp/cp-client";
 import { isEc2InstanceId } from "../cp/ec2-instance-id";
 import { OpsError } from "../errors";
@@ -13,42 +15,8 @@ import { DEFAULT_SWEEP_CONCURRENCY } from "./status-sweep";
 import { isGone, readSyncState, syncTenant } from "./sync";
 import { recordListedEvent } from "./tenant-event-record";
 
-export type FindingKind = "orphan_instance" | "malformed_binding" | "stuck_provisioning" | "failed_stop" | "uncertain";
-export type Severity = "critical" | "warning";
-export type ActionKind = "stop_instance" | "close_binding" | "report_bootstrap_failure" | "restart";
-
-export interface Evidence {
-  /** ISO time the evidence is from; null when the source gives none. */
-  at: string | null;
-  source: "cache" | "provlog" | "tenant" | "cp" | "console" | "timeline";
-  text: string;
-}
-
-/** One problem, with what shows it and what a person may do about it (JSON-ready). */
-export interface Finding {
-  /** Stable across runs for the same problem: `doctor --act ID` names it. */
-  id: string;
-  kind: FindingKind;
-  severity: Severity;
-  workspace_id: string;
-  workspace_name: string | null;
-  instance_id: string | null;
-  summary: string;
-  evidence: Evidence[];
-  action: { kind: ActionKind; label: string } | null;
-}
-
-export interface DoctorReport {
-  findings: Finding[];
-  workspaces: number;
-  /** Instances the cache or the provlog knows, and how many of them the CP was asked about. */
-  instances_known: number;
-  instances_checked: number;
-  /** Status checks that got no definitive answer: never counted as evidence. */
-  checks_uncertain: number;
-  tenant: "ok" | "unreachable";
-  ms: number;
-}
+/** The API's own view types (core/api/views.ts), which these values are. */
+export type { ActionKind, DoctorReport, Evidence, Finding, FindingKind, Severity };
 
 export interface DoctorOptions {
   store: Store;
@@ -66,8 +34,6 @@ export interface DoctorOptions {
 export function provisioningLimitMs(runtime: string | null): number {
   return (runtime === "hermes" ? 30 : 10) * 60_000;
 }
-
-const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 
 /**
  * The fleet doctor: the incidents behind the provisioner's rules were all found by hand (13
@@ -165,7 +131,7 @@ function malformedBinding(row: WorkspaceRow): Finding | null {
     summary: `the instance on file is not an EC2 id (${shown}): every Stop and status check would fail; the real instance is in the tenant's server log`,
     evidence: [
       {
-        at: iso(row.asOf),
+        at: isoOrNull(row.asOf),
         source: "cache",
         text: `open binding ${shown}${row.instanceId === row.id ? " (the workspace's own UUID)" : ""}`,
       },
@@ -189,8 +155,8 @@ function longUncertain(row: WorkspaceRow, now: number, afterMs: number): Finding
     instance_id: row.instanceId,
     summary: `status checks have been failing for ${minutes} min: the workspace may be fine, nothing is known`,
     evidence: [
-      { at: iso(h.uncertainSince), source: "cp", text: `first failing check` },
-      { at: iso(h.uncertainAt), source: "cp", text: `latest: ${h.uncertainError ?? "no answer"}` },
+      { at: isoOrNull(h.uncertainSince), source: "cp", text: `first failing check` },
+      { at: isoOrNull(h.uncertainAt), source: "cp", text: `latest: ${h.uncertainError ?? "no answer"}` },
     ],
     action: null,
   };
@@ -266,10 +232,14 @@ function orphan(k: KnownInstance, row: WorkspaceRow | null, lastSyncAt: number |
     instance_id: k.instanceId,
     summary: `instance ${k.instanceId} is still running but ${why}: it costs money and holds the workspace's security group`,
     evidence: [
-      { at: iso(k.at), source: k.source, text: `instance ${k.instanceId} recorded for workspace ${k.workspaceId}` },
-      { at: iso(now), source: "cp", text: `CP status: running` },
+      {
+        at: isoOrNull(k.at),
+        source: k.source,
+        text: `instance ${k.instanceId} recorded for workspace ${k.workspaceId}`,
+      },
+      { at: isoOrNull(now), source: "cp", text: `CP status: running` },
       ...(row
-        ? [{ at: iso(row.statusAt), source: "tenant" as const, text: `tenant status ${row.status ?? "unknown"}` }]
+        ? [{ at: isoOrNull(row.statusAt), source: "tenant" as const, text: `tenant status ${row.status ?? "unknown"}` }]
         : []),
     ],
     action: { kind: "stop_instance", label: `Stop ${k.instanceId}` },
@@ -306,7 +276,7 @@ async function stuckProvisioning(o: DoctorOptions, row: WorkspaceRow, now: numbe
   const minutes = Math.round((now - since) / 60_000);
   const evidence: Evidence[] = [
     {
-      at: iso(since),
+      at: isoOrNull(since),
       source: "tenant",
       text: `provisioning for ${minutes} min (the platform's limit for ${row.runtime ?? "this runtime"} is ${provisioningLimitMs(row.runtime) / 60_000} min)`,
     },
@@ -318,13 +288,13 @@ async function stuckProvisioning(o: DoctorOptions, row: WorkspaceRow, now: numbe
     if (failure) {
       crashed = true;
       o.store.health.recordCrash({ workspaceId: row.id, instanceId: row.instanceId, ...failure, at: now });
-      evidence.push({ at: iso(now), source: "console", text: failure.error });
+      evidence.push({ at: isoOrNull(now), source: "console", text: failure.error });
     } else {
-      evidence.push({ at: iso(now), source: "console", text: "no RUNTIME CRASHED on the serial console" });
+      evidence.push({ at: isoOrNull(now), source: "console", text: "no RUNTIME CRASHED on the serial console" });
     }
   } catch (error) {
     evidence.push({
-      at: iso(now),
+      at: isoOrNull(now),
       source: "console",
       text: `console unreadable (${error instanceof OpsError ? error.message : "internal error"})`,
     });
@@ -389,7 +359,7 @@ function failedStops(store: Store, byId: Map<string, WorkspaceRow>): Finding[] {
       summary: `a Stop${instanceId ? ` of ${instanceId}` : ""} failed and nothing stopped or started the workspace since: its instance may still run`,
       evidence: [
         {
-          at: iso(r.ts),
+          at: isoOrNull(r.ts),
           source: "timeline",
           text: error || (typeof status === "number" ? `Stop answered ${status}` : `${r.event} at step stop`),
         },

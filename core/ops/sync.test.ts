@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Sim, type SimOptions, startSim, type TenantWorkspace } from "../../sim";
-import { OpsError } from "../errors";
 import { Store } from "../store/store";
 import { TenantClient, type TenantClientOptions } from "../tenant/tenant-client";
 import { readTenantConfig } from "../tenant/tenant-config";
+import { opsFailure as failure } from "../testing/failure";
 import { sendJson, startLoopbackServer } from "../testing/loopback-server";
 import { isGone, readSyncState, syncTenant } from "./sync";
 
@@ -72,14 +72,13 @@ function snapshot(store: Store) {
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<OpsError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(OpsError);
-    return error as OpsError;
-  }
-  throw new Error("expected an OpsError");
+/** A bare tenant on loopback: GET /events answers `events`, any other path `workspaces()`. */
+async function fakeTenant(workspaces: () => unknown[], events: unknown[] = []) {
+  const server = await startLoopbackServer((req, res) =>
+    sendJson(res, 200, req.url === "/events" ? events : workspaces()),
+  );
+  cleanups.push(() => server.close());
+  return server;
 }
 
 /** Workspaces whose served data does not move with the clock (no uptime counter). */
@@ -146,10 +145,7 @@ describe("syncTenant", () => {
   });
 
   it("two syncs in the same millisecond still tell gone rows apart", async () => {
-    const server = await startLoopbackServer((req, res) =>
-      sendJson(res, 200, req.url === "/events" ? [] : served.map((id) => ({ id }))),
-    );
-    cleanups.push(() => server.close());
+    const server = await fakeTenant(() => served.map((id) => ({ id })));
     let served = ["a", "b"];
     const store = openStore();
     const fixed = () => new Date(1_000_000);
@@ -167,20 +163,11 @@ describe("syncTenant", () => {
   it("never touches the instance mapping: the tenant API has no instance ids, and a stray field is only kept", async () => {
     // A proxy or another version might add an instance_id: it is kept in extra, never trusted as
     // the mapping, which comes from the platform's server log and the console's own Starts.
-    const server = await startLoopbackServer((req, res) =>
-      sendJson(
-        res,
-        200,
-        req.url === "/events"
-          ? []
-          : [
-              { id: "a", name: "a", status: "online" },
-              { id: "b", name: "b", status: "online", instance_id: "i-0ddddddddddddddddd" },
-              { id: "c", name: "c", status: "online", instance_id: null },
-            ],
-      ),
-    );
-    cleanups.push(() => server.close());
+    const server = await fakeTenant(() => [
+      { id: "a", name: "a", status: "online" },
+      { id: "b", name: "b", status: "online", instance_id: "i-0ddddddddddddddddd" },
+      { id: "c", name: "c", status: "online", instance_id: null },
+    ]);
     const store = openStore();
     store.bindings.bind("a", "i-0bbbbbbbbbbbbbbbb", "provlog", "running", 1);
     store.bindings.bind("c", "i-0cccccccccccccccc", "start", "running", 1);
@@ -197,16 +184,12 @@ describe("syncTenant", () => {
   });
 
   it("items without an id, or repeating one, are skipped and counted", async () => {
-    const server = await startLoopbackServer((req, res) =>
-      sendJson(
-        res,
-        200,
-        req.url === "/events"
-          ? []
-          : [{ id: "a", name: "a" }, { id: "b" }, { name: "no id" }, { id: "a", name: "again" }],
-      ),
-    );
-    cleanups.push(() => server.close());
+    const server = await fakeTenant(() => [
+      { id: "a", name: "a" },
+      { id: "b" },
+      { name: "no id" },
+      { id: "a", name: "again" },
+    ]);
     const store = openStore();
     const report = await syncTenant(store, tenantOf(server.url));
     expect(report).toMatchObject({ workspaces: 2, added: 2, skipped: 2 });
@@ -252,24 +235,18 @@ describe("syncTenant", () => {
     expect(JSON.parse(row!.fields)).not.toHaveProperty("instance_id");
     expect(row!.instance_id).toBeNull();
 
-    const server = await startLoopbackServer((req, res) =>
-      sendJson(
-        res,
-        200,
-        req.url === "/events"
-          ? [
-              {
-                id: "e-1",
-                event_type: "AGENT_ASSIGNED",
-                workspace_id: "w-1",
-                payload: { instance_id: "i-0123456789abcdef0" },
-                created_at: "2026-05-05T12:00:00Z",
-              },
-            ]
-          : [],
-      ),
+    const server = await fakeTenant(
+      () => [],
+      [
+        {
+          id: "e-1",
+          event_type: "AGENT_ASSIGNED",
+          workspace_id: "w-1",
+          payload: { instance_id: "i-0123456789abcdef0" },
+          created_at: "2026-05-05T12:00:00Z",
+        },
+      ],
     );
-    cleanups.push(() => server.close());
     const other = openStore();
     await syncTenant(other, tenantOf(server.url));
     expect([...other.timeline()][0]?.instance_id).toBe("i-0123456789abcdef0");

@@ -1,23 +1,18 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Store } from "../store/store";
 import { parseTenantEvent, type TenantEvent } from "../tenant/tenant-records";
+import { tempDirPerTest } from "../testing/temp-dir";
 import { recordListedEvent, recordPushedEvent } from "./tenant-event-record";
 import { type PushedEvent, parsePushedEvent } from "./tenant-feed";
 
-let dir: string;
+const dir = tempDirPerTest("tenant-events-");
 let store: Store;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "tenant-events-"));
-  store = Store.open(join(dir, "cache.db"));
+  store = Store.open(join(dir(), "cache.db"));
 });
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => store.close());
 
 const WS = "6f1c9a52-3b7e-4d2a-9c1e-0a2b3c4d5e6f";
 

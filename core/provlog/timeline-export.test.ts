@@ -1,18 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Store } from "../store/store";
+import { tempDirPerTest } from "../testing/temp-dir";
 import { importProvlog } from "./ingest";
 import { csvCell, exportTimeline, type TimelineFormat } from "./timeline-export";
 
-let dir: string;
+const dir = tempDirPerTest("export-");
 let store: Store;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), "export-"));
-  store = Store.open(join(dir, "cache.db"));
+  store = Store.open(join(dir(), "cache.db"));
   const log = [
     'evt: restart.pre_stop {"backend":"none","workspace_id":"ws-a"}',
     '2026/05/05 12:30:11 evt: provision.start {"name":"=HYPERLINK(\\"http://x\\")","workspace_id":"ws-a"}',
@@ -20,15 +19,12 @@ beforeEach(async () => {
     '2026/05/05 12:30:13 evt: provision.start {"name":"comma, \\"quote\\"\\nnewline","workspace_id":"+ws-b"}',
     '2026/05/06 08:00:00 evt: provision.ec2_stopped {"instance_id":"i-0123456789abcdef0","workspace_id":"ws-a"}',
   ].join("\n");
-  const path = join(dir, "x.log");
+  const path = join(dir(), "x.log");
   writeFileSync(path, log);
   await importProvlog(store, path);
 });
 
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => store.close());
 
 async function render(format: TimelineFormat, filter = {}): Promise<string> {
   const chunks: Buffer[] = [];
@@ -98,7 +94,7 @@ describe("filters", () => {
       (_, i) =>
         `2026/05/07 ${String(Math.floor(i / 3600)).padStart(2, "0")}:${String(Math.floor(i / 60) % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")} evt: provision.start {"i":${i},"workspace_id":"ws-p"}`,
     );
-    const path = join(dir, "many.log");
+    const path = join(dir(), "many.log");
     writeFileSync(path, lines.join("\n"));
     await importProvlog(store, path);
     const seen = [...store.timeline({ workspaceId: "ws-p" })].map((r) => JSON.parse(r.fields).i);

@@ -1,23 +1,18 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseTenantWorkspace, type TenantWorkspace } from "../tenant/tenant-records";
+import { tempDirPerTest } from "../testing/temp-dir";
 import { Store } from "./store";
 import { WorkspaceRows } from "./workspace-rows";
 
-let dir: string;
+const dir = tempDirPerTest("workspace-rows-");
 let store: Store;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "workspace-rows-"));
-  store = Store.open(join(dir, "cache.db"));
+  store = Store.open(join(dir(), "cache.db"));
 });
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => store.close());
 
 function ws(fields: Record<string, unknown>): TenantWorkspace {
   const parsed = parseTenantWorkspace(fields);

@@ -6,8 +6,9 @@
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
-import { OpsError } from "../errors";
+import type { OpsError } from "../errors";
 import { type PushedEvent, parsePushedEvent, TenantFeed } from "../ops/tenant-feed";
+import { opsFailure as failure } from "../testing/failure";
 import { type FixtureServer, startFixtureServer } from "../testing/fixture-server";
 import { bootstrapFailed } from "./contract/bootstrap-failed";
 import { EVENT, listEvents, listWorkspaceEvents } from "./contract/events";
@@ -70,16 +71,6 @@ async function tenant(): Promise<Tenant> {
       return c;
     },
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<OpsError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(OpsError);
-    return error as OpsError;
-  }
-  throw new Error("expected an OpsError");
 }
 
 /** The token's distinctive tail: a message must carry neither the token nor a piece of it. */

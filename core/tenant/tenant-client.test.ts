@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type Sim, type SimOptions, startSim, UNKNOWN_STATUS } from "../../sim";
-import { OpsError } from "../errors";
+import { opsFailure as failure } from "../testing/failure";
 import { sendJson, startLoopbackServer } from "../testing/loopback-server";
 import { TenantClient, type TenantClientOptions } from "./tenant-client";
 import { readTenantConfig } from "./tenant-config";
@@ -21,16 +21,6 @@ function client(env: Record<string, string>, options: TenantClientOptions = {}):
   const c = new TenantClient(readTenantConfig(env), options);
   cleanups.push(() => c.close());
   return c;
-}
-
-async function failure(promise: Promise<unknown>): Promise<OpsError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(OpsError);
-    return error as OpsError;
-  }
-  throw new Error("expected an OpsError");
 }
 
 function expectNoToken(text: string, token: string): void {

@@ -77,6 +77,16 @@ export interface BootstrapFailure {
   log_tail: string;
 }
 
+/** One request: what it is for, its method and path, how much of the answer to read, the caller's options, a body. */
+type TenantRequest = [
+  op: TenantOp,
+  method: "GET" | "POST",
+  path: string,
+  cap: number,
+  opts: CallOptions,
+  body?: string,
+];
+
 /**
  * The tenant platform's REST API (docs/contracts.md §3), as its workspace server serves it
  * (workspace-server/internal/router/router.go at the seed's commit), on undici. Every request
@@ -252,16 +262,9 @@ export class TenantClient {
   }
 
   /** One request whose 2xx answer is JSON; every failure, a 429 included, is an OpsError. */
-  private async json(
-    op: TenantOp,
-    method: "GET" | "POST",
-    path: string,
-    cap: number,
-    opts: CallOptions,
-    body?: string,
-  ): Promise<unknown> {
+  private async json(...request: TenantRequest): Promise<unknown> {
     try {
-      return await this.send(op, method, path, cap, opts, body);
+      return await this.send(...request);
     } catch (error) {
       throw unwrap(error);
     }
@@ -271,14 +274,7 @@ export class TenantClient {
    * One request whose 2xx answer is JSON read up to `cap` bytes; the deadline covers the body too.
    * A 429 is thrown as RateLimited, for getJson's retry loop: callers other than getJson use json().
    */
-  private async send(
-    op: TenantOp,
-    method: "GET" | "POST",
-    path: string,
-    cap: number,
-    opts: CallOptions,
-    body?: string,
-  ): Promise<unknown> {
+  private async send(...[op, method, path, cap, opts, body]: TenantRequest): Promise<unknown> {
     const res = await exchange(this.config.baseUrl + path, {
       method,
       headers: this.headers(),

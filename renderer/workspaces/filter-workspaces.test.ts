@@ -1,26 +1,20 @@
 import { describe, expect, it } from "vitest";
 import type { WorkspaceView } from "../../core/api/views";
+import { workspace } from "../testkit/fixtures";
 import { filterChoices, filterWorkspaces, NO_FILTERS, sortWorkspaces } from "./filter-workspaces";
 
+/** An online langgraph workspace named as its id, with no instance on file. */
 function ws(id: string, patch: Partial<WorkspaceView> = {}): WorkspaceView {
-  return {
-    id,
+  return workspace(id, {
     name: id,
-    status: "online",
-    tenantStatus: "online",
-    source: "sync",
     asOf: "2026-11-29T10:00:00.000Z",
-    since: null,
-    detail: null,
     runtime: "langgraph",
     tier: 1,
     instanceId: null,
     instanceCurrent: false,
     lastHeartbeatAt: null,
-    stale: false,
-    gone: false,
     ...patch,
-  };
+  });
 }
 
 const rows = [
