@@ -1,6 +1,7 @@
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { workspaceList } from "../core/api/workspaces";
+import { workspaceList, workspaceView } from "../core/api/workspaces";
+import { readSyncState } from "../core/ops/sync";
 import { exportTimeline } from "../core/provlog/timeline-export";
 import { Store } from "../core/store/store";
 import type { TenantWorkspace } from "../core/tenant/tenant-records";
@@ -11,7 +12,11 @@ import { lineCount, megabytes, millis, note, result, type TargetResult } from ".
 import { SeededRandom } from "./seeded-random";
 
 const WORKSPACES = 10_000;
-const LIST_P95_SECONDS = 0.1;
+/** Issue 16 item 2: the 10k list (it was 0.1 s, and took 82 ms median, 143 ms p95). */
+const LIST_P95_SECONDS = 0.05;
+const FILTERED_P95_SECONDS = 0.1;
+/** A tenant's agents heartbeat every 30 s: at 10,000 of them, the live engine flushes 333 a second. */
+const HEARTBEATS_A_SECOND = Math.round(WORKSPACES / 30);
 const TIMELINE_P95_SECONDS = 0.02;
 const EXPORT_GROWTH_KIB = 64 * 1024;
 
@@ -63,7 +68,43 @@ export async function loadBench(ctx: BenchContext): Promise<TargetResult[]> {
         fn();
         return (performance.now() - t) / 1000;
       });
-    const full = time(() => workspaceList(session, {}), 15);
+    // The list as a host serves it (a cache kept between requests, see core/api/workspace-list-cache):
+    // the first list builds it whole, as does the first after a sync (every row's as-of moves);
+    // between syncs a request rebuilds only what changed, at 10,000 agents a second of heartbeats.
+    // 40 samples, not 15: of 15, the p95 is the slowest, one preemption on these shared machines.
+    const cold = time(() => workspaceList(session, {}), 1);
+    const unchanged = time(() => workspaceList(session, {}), 40);
+    const full: number[] = [];
+    const afterSync: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const at = Date.now();
+      const beats = Array.from({ length: HEARTBEATS_A_SECOND }, (_, k) => ({
+        workspaceId: (rows[(i * HEARTBEATS_A_SECOND + k) % WORKSPACES] as TenantWorkspace).id,
+        at: at + i,
+        activeTasks: k % 3,
+        uptimeSeconds: 30 * i,
+      }));
+      store.workspaces.recordHeartbeats(beats);
+      full.push(...time(() => workspaceList(session, {}), 1));
+      if (i % 4 === 3) {
+        store.workspaces.upsertMany(rows, Date.now());
+        afterSync.push(...time(() => workspaceList(session, {}), 1));
+      }
+    }
+    // The baseline: the list as it was built before the cache, every view from SQLite each time.
+    // Its own loop: interleaved, its garbage was collected inside the subject's figures.
+    const uncached = () => {
+      const lastSyncAt = readSyncState(store).lastSyncAt;
+      const now = Date.now();
+      return store.workspaces.list().map((r) => workspaceView(r, lastSyncAt, now));
+    };
+    const rebuiltEachTime = time(uncached, 15);
+    const rebuilt = [...cold, ...afterSync];
+    const json = JSON.stringify({ ok: true, result: workspaceList(session, {}) });
+    const stringify = time(() => JSON.stringify({ ok: true, result: workspaceList(session, {}) }), 5);
+    note(
+      `load: list answer ${(json.length / 1e6).toFixed(1)} MB of JSON, JSON.stringify by the host p50 ${millis(percentile(stringify, 50))} (not in the list figures)`,
+    );
     const filtered = time(() => workspaceList(session, { text: "load-12", status: "online" }), 15);
     const sample = rng.sample(eventIds, 100);
     const timelines = sample.map((workspaceId) => Math.min(...time(() => [...store.timeline({ workspaceId })], 3)));
@@ -85,12 +126,25 @@ export async function loadBench(ctx: BenchContext): Promise<TargetResult[]> {
     check(
       "load: list 10k workspaces",
       p(full) < LIST_P95_SECONDS,
-      `load: list of ${WORKSPACES} workspaces (shown status, stale and gone marks): median ${millis(percentile(full, 50))}, p95 ${millis(p(full))} (target p95 < ${millis(LIST_P95_SECONDS)})`,
+      `load: list of ${WORKSPACES} workspaces (shown status, stale and gone marks), each after a second of heartbeats (${HEARTBEATS_A_SECOND} rows): median ${millis(percentile(full, 50))}, p95 ${millis(p(full))} (target p95 < ${millis(LIST_P95_SECONDS)})`,
+    );
+    note(
+      `load: baseline, every view rebuilt from SQLite for each list (as before the cache): median ${millis(percentile(rebuiltEachTime, 50))}, p95 ${millis(p(rebuiltEachTime))}; list p95 ${(p(full) / p(rebuiltEachTime)).toFixed(2)}x of it`,
+    );
+    check(
+      "load: list 10k rebuilt whole",
+      p(rebuilt) < LIST_P95_SECONDS,
+      `load: list of ${WORKSPACES} workspaces rebuilt whole (the first list, the first after a sync of all of them): median ${millis(percentile(rebuilt, 50))}, p95 ${millis(p(rebuilt))} of ${rebuilt.length} (target p95 < ${millis(LIST_P95_SECONDS)})`,
+    );
+    check(
+      "load: list 10k unchanged",
+      p(unchanged) < LIST_P95_SECONDS,
+      `load: list of ${WORKSPACES} workspaces, nothing changed since the last: p95 ${millis(p(unchanged))} (target p95 < ${millis(LIST_P95_SECONDS)})`,
     );
     check(
       "load: filtered list",
-      p(filtered) < LIST_P95_SECONDS,
-      `load: filtered list (text + status): p95 ${millis(p(filtered))} (target < ${millis(LIST_P95_SECONDS)})`,
+      p(filtered) < FILTERED_P95_SECONDS,
+      `load: filtered list (text + status): p95 ${millis(p(filtered))} (target < ${millis(FILTERED_P95_SECONDS)})`,
     );
     check(
       "load: workspace timeline",

@@ -12,6 +12,7 @@ import type { HandlersOf, RequestInput } from "./schemas";
 import type { Session } from "./session";
 import type { Sessions } from "./sessions";
 import type { StatusView, WorkspaceDetail, WorkspaceList, WorkspaceView } from "./views";
+import { workspaceListCache } from "./workspace-list-cache";
 
 /** Rows older than this are marked stale in the list (the UI's stale marker). */
 export const STALE_AFTER_MS = 10 * 60_000;
@@ -62,7 +63,7 @@ export async function* liveChanges(sessions: Sessions, signal: AbortSignal): Asy
   for await (const c of changes) yield c;
 }
 
-export function workspaceView(row: WorkspaceRow, lastSyncAt: number | null, now: number): WorkspaceView {
+export function workspaceView(row: Omit<WorkspaceRow, "extra">, lastSyncAt: number | null, now: number): WorkspaceView {
   const shown = shownStatus(row);
   return {
     id: row.id,
@@ -83,17 +84,28 @@ export function workspaceView(row: WorkspaceRow, lastSyncAt: number | null, now:
   };
 }
 
+/**
+ * The list the UI asks for (no filter) comes from the store's list cache, rebuilt only where the
+ * cache changed (see WorkspaceListCache); a filtered one from SQLite each time.
+ */
 export function workspaceList(s: Session, filter: RequestInput<"workspaces.list">): WorkspaceList {
   const sync = readSyncState(s.store);
   const now = Date.now();
-  const rows = s.store.workspaces.list({
-    ...(filter.status ? { status: filter.status } : {}),
-    ...(filter.runtime ? { runtime: filter.runtime } : {}),
-    ...(filter.tier !== undefined ? { tier: filter.tier } : {}),
-    ...(filter.text ? { text: filter.text } : {}),
-  });
+  const filtered = filter.status || filter.runtime || filter.tier !== undefined || filter.text;
+  // Inside a transaction of this connection the rows may yet be rolled back: never cached.
+  const rows =
+    filtered || s.store.db.inTransaction
+      ? s.store.workspaces
+          .list({
+            ...(filter.status ? { status: filter.status } : {}),
+            ...(filter.runtime ? { runtime: filter.runtime } : {}),
+            ...(filter.tier !== undefined ? { tier: filter.tier } : {}),
+            ...(filter.text ? { text: filter.text } : {}),
+          })
+          .map((r) => workspaceView(r, sync.lastSyncAt, now))
+      : workspaceListCache(s.store, workspaceView, STALE_AFTER_MS).current(sync.lastSyncAt, now);
   return {
-    rows: rows.map((r) => workspaceView(r, sync.lastSyncAt, now)),
+    rows,
     lastSyncAt: isoOrNull(sync.lastSyncAt),
     lastSyncError: sync.lastError?.message ?? null,
     connection: s.live.connectionState,

@@ -1,8 +1,9 @@
+import type { StatusSource } from "../api/views";
 import { bindingIsCurrent, type WorkspaceRow } from "../store/workspace-rows";
 import { AT_REST, EXPECTS_RUNNING } from "../tenant/vocabulary";
 
-/** Where the status a person sees came from. */
-export type StatusSource = "sync" | "event" | "cp" | "console";
+/** The API's own view types (core/api/views.ts), which these values are. */
+export type { StatusSource };
 
 /** The status shown for a workspace, with its source and as-of time (issue: live status). */
 export interface ShownStatus {
@@ -30,7 +31,7 @@ export const UNCERTAIN = "uncertain";
  *    running while the tenant says online/degraded → offline;
  * 4. otherwise the tenant's own word, unknown statuses as themselves.
  */
-export function shownStatus(row: WorkspaceRow): ShownStatus {
+export function shownStatus(row: Omit<WorkspaceRow, "extra">): ShownStatus {
   const h = row.health;
   const tenant = row.status ?? "unknown";
   if (tenant === "provisioning" && h?.crashAt != null && crashIsCurrent(row)) {

@@ -1,15 +1,11 @@
 import type { TenantWorkspace } from "../tenant/tenant-records";
 import type { Db } from "./open-store";
 
-/** A cached workspace as the list and the UI read it. */
-export interface WorkspaceRow {
-  id: string;
-  name: string | null;
-  /** As the tenant said it, known to us or not (docs/contracts.md §3). */
-  status: string | null;
-  runtime: string | null;
-  tier: number | null;
-  parentId: string | null;
+/**
+ * A cached workspace as the list and the UI read it: the tenant's known fields (id, name, status
+ * as the tenant said it, runtime, tier, parentId), then what the cache knows besides.
+ */
+export interface WorkspaceRow extends Omit<TenantWorkspace, "fields"> {
   /** The open binding of instance_bindings: the instance Stop and IsRunning act on. */
   instanceId: string | null;
   /** ms: when that binding began (its ec2_started, or the console's Start). */
@@ -150,6 +146,12 @@ const SELECT = `
   FROM workspaces w
   LEFT JOIN workspace_health h ON h.workspace_id = w.id`;
 
+/**
+ * The list's order: names as people read them (case-insensitive), unnamed rows last, the id
+ * breaking ties. Shared with WorkspaceListSource, whose rows must come in the same order.
+ */
+export const LIST_ORDER = "ORDER BY w.name IS NULL, w.name COLLATE NOCASE, w.name, w.id";
+
 /** The `workspaces` table: the tenant's workspaces as last synced, readable offline. */
 export class WorkspaceRows {
   private readonly selectAll;
@@ -176,7 +178,7 @@ export class WorkspaceRows {
               OR instr(lower(coalesce(w.name, '')), @text) > 0
               OR instr(lower(w.id), @text) > 0
               OR instr(lower(coalesce(instance_id, '')), @text) > 0)
-       ORDER BY w.name IS NULL, w.name COLLATE NOCASE, w.name, w.id`,
+       ${LIST_ORDER}`,
     );
     this.selectAllRaw = db.prepare(this.selectAll.source).raw();
     const names = this.selectAllRaw.columns().map((c) => c.name);
