@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sim, startSim } from "../sim";
+import { SIM_ENV_NAMES } from "../sim/test-support";
 import { BIN, runCli } from "./run-cli.testkit";
 
 let sim: Sim;
@@ -163,6 +164,57 @@ describe("molecule-ops against the emulator", () => {
     });
   });
 
+  it("timeline --format provlog writes server log lines (0600 with --out) that import-log reads back to the same rows", async () => {
+    const cache = db();
+    // The console's own records (sub-second times) next to an imported server log.
+    const ws = { id: randomUUID() };
+    const p = await runCli(
+      ["provision", ws.id, "--runtime", "codex", "--tier", "1", "--yes", "--json", "--db", cache],
+      env,
+    );
+    expect(p.code).toBe(0);
+    const instance = JSON.parse(p.stdout).instance_id as string;
+    const log = join(dir, `server-${counter}.log`);
+    writeFileSync(
+      log,
+      [
+        "2026/05/05 12:30:00 platform starting",
+        `2026/05/05 12:30:11 evt: provision.start {"name":"say \\"hi\\"\\nünï","workspace_id":"${ws.id}"}`,
+        '2026/05/05 12:30:12 evt: provision.ec2_started {"instance_id":"i-0aaaaaaaaaaaaaaa1","workspace_id":"ws-other"}',
+        "",
+      ].join("\n"),
+    );
+    expect((await runCli(["import-log", log, "--db", cache], {})).code).toBe(0);
+
+    const out = join(dir, `timeline-${counter}.log`);
+    const w = await runCli(["timeline", "--format", "provlog", "--out", out, "--db", cache], {});
+    expect(w.code).toBe(0);
+    expect(w.stdout).toBe(`wrote 3 events to ${out} (provlog)\n`);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const lines = readFileSync(out, "utf8").trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^2026\/05\/05 12:30:11 evt: provision\.start \{"name":"say \\"hi\\"\\nünï",/);
+    expect(lines[2]).toMatch(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(\.\d{6})? evt: provision\.ec2_started \{/);
+    // Without --out it streams the same bytes to stdout.
+    const streamed = await runCli(["timeline", "--format", "provlog", "--db", cache], {});
+    expect(streamed.stdout).toBe(readFileSync(out, "utf8"));
+
+    const fresh = db();
+    const back = await runCli(["import-log", out, "--json", "--db", fresh], {});
+    expect(JSON.parse(back.stdout)).toMatchObject({ events: 3, added: 3, malformed: 0, skipped: 0 });
+    const rows = async (file: string) =>
+      (await runCli(["timeline", "--json", "--db", file], {})).stdout
+        .trimEnd()
+        .split("\n")
+        .map((l) => {
+          const { source: _source, ...rest } = JSON.parse(l);
+          return rest;
+        });
+    expect(await rows(fresh)).toEqual(await rows(cache));
+    // The console's Start, read back as a provlog record, teaches the fresh cache the same mapping.
+    const mapped = await runCli(["status", ws.id, "--json", "--db", fresh], env);
+    expect(JSON.parse(mapped.stdout)).toMatchObject({ workspace_id: ws.id, instance_id: instance });
+  });
+
   it("without a CP secret the console is read through the tenant, by workspace id", async () => {
     const ws = sim.state.addWorkspace({ status: "online", runtime: "crewai", tier: 2 });
     const before = sim.state.requests().length;
@@ -292,16 +344,7 @@ describe("molecule-ops sim", () => {
       child.on("close", () => reject(new Error(`sim exited early: ${buf}`)));
     });
     const doc = JSON.parse(firstLine);
-    expect(Object.keys(doc.env).sort()).toEqual(
-      [
-        "ADMIN_TOKEN",
-        "CP_ADMIN_API_TOKEN",
-        "CP_PROVISION_URL",
-        "MOLECULE_CP_SHARED_SECRET",
-        "MOLECULE_ORG_ID",
-        "MOLECULE_TENANT_URL",
-      ].sort(),
-    );
+    expect(Object.keys(doc.env).sort()).toEqual(SIM_ENV_NAMES);
     expect(doc.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(doc.log).toBe(logFile);
     const cache = db();

@@ -217,6 +217,17 @@ describe("browser host", () => {
     expect(r.status).toBe(200);
     expect(r.headers["content-disposition"]).toMatch(/^attachment; filename="timeline-.*\.csv"$/);
     expect(r.body.startsWith("ts,event,workspace_id,instance_id,source,fields\r\n")).toBe(true);
+    // The platform's own log lines, as a .log file import-log reads back.
+    const provlog = await raw(
+      "POST",
+      "/api/export",
+      { "content-type": "application/json", [TOKEN_HEADER]: host.token },
+      JSON.stringify({ filter: {}, format: "provlog" }),
+    );
+    expect(provlog.status).toBe(200);
+    expect(provlog.headers["content-type"]).toBe("text/plain; charset=utf-8");
+    expect(provlog.headers["content-disposition"]).toMatch(/^attachment; filename="timeline-.*\.log"$/);
+    for (const line of provlog.body.split("\n").filter(Boolean)) expect(line).toMatch(/^(\S+ \S+ )?evt: \S+ \{/);
     const bad = await raw(
       "POST",
       "/api/export",

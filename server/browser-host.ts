@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { BugLog, type BugReport, BugReporter, dataDirLogPolicy } from "../core/api/bug-log";
+import { CONTENT_SECURITY_POLICY } from "../core/api/content-security-policy";
 import { answerRequest, failed } from "../core/api/dispatch";
 import { answerExport, answerImport } from "../core/api/file-streams";
 import { TOKEN_HEADER } from "../core/api/ops-client";
@@ -9,7 +10,7 @@ import type { OpsService } from "../core/api/ops-service";
 import type { ExportInput } from "../core/api/schemas";
 import { openSubscription, type SubscriptionMessage, streamSubscription } from "../core/api/subscription-stream";
 import { type ErrorCode, httpStatusOf } from "../core/errors";
-import { CONTENT_SECURITY_POLICY } from "./content-security-policy";
+import { EXPORT_FILE_KINDS } from "../core/provlog/timeline-export";
 import { fetchSiteAllowed, headerOf, hostAllowed, originAllowed, tokenMatches } from "./request-guard";
 import { rendererFile } from "./static-files";
 
@@ -100,18 +101,18 @@ async function handle(
 
   res.setHeader("cache-control", "no-store");
   if (!originAllowed(headerOf(req, "origin"), port) || !fetchSiteAllowed(headerOf(req, "sec-fetch-site"))) {
-    return sendJson(res, 403, apiError("Forbidden", "cross-origin requests are refused"));
+    return sendAnswer(res, apiError("Forbidden", "cross-origin requests are refused"));
   }
   if (!tokenMatches(headerOf(req, TOKEN_HEADER), token)) {
-    return sendJson(res, 401, apiError("Unauthorized", "missing or wrong token: open the URL molecule-ops printed"));
+    return sendAnswer(res, apiError("Unauthorized", "missing or wrong token: open the URL molecule-ops printed"));
   }
   const service = o.service;
   const request = /^\/api\/request\/([^/]+)$/.exec(url.pathname);
   if (request && req.method === "POST") {
     const name = decodedSegment(request[1] ?? "");
-    if (name === null) return sendJson(res, 400, apiError("Input", "malformed request name"));
+    if (name === null) return sendAnswer(res, apiError("Input", "malformed request name"));
     const input = await readJsonBody(req);
-    if (!input.ok) return sendJson(res, 400, apiError("Input", input.message));
+    if (!input.ok) return sendAnswer(res, apiError("Input", input.message));
     return sendAnswer(res, await answerRequest(service, name, input.value, bugs));
   }
   const subscription = /^\/api\/subscribe\/([^/]+)$/.exec(url.pathname);
@@ -122,7 +123,7 @@ async function handle(
   if (url.pathname === "/api/import" && req.method === "POST") {
     return sendAnswer(res, await answerImport(service, async () => req, bugs));
   }
-  return sendJson(res, 404, apiError("NotFound", "no such API route"));
+  return sendAnswer(res, apiError("NotFound", "no such API route"));
 }
 
 /** A path segment decoded, or null for a bad percent-escape: the client's mistake (400), not a bug (500). */
@@ -158,13 +159,13 @@ async function sendSubscription(
   bugs: BugReport,
 ) {
   const name = decodedSegment(rawName);
-  if (name === null) return sendJson(res, 400, apiError("Input", "malformed subscription name"));
+  if (name === null) return sendAnswer(res, apiError("Input", "malformed subscription name"));
   let input: unknown;
   try {
     const raw = url.searchParams.get("input");
     input = raw ? JSON.parse(raw) : {};
   } catch {
-    return sendJson(res, 400, apiError("Input", "invalid input: not JSON"));
+    return sendAnswer(res, apiError("Input", "invalid input: not JSON"));
   }
   const opened = openSubscription(service, name, input);
   if (!opened.ok) return sendAnswer(res, opened);
@@ -188,13 +189,13 @@ async function sendSubscription(
 /** The export as a download, its headers sent with the first bytes (an empty export is still a file). */
 async function sendExport(req: IncomingMessage, res: ServerResponse, service: OpsService, bugs: BugReport) {
   const body = await readJsonBody(req);
-  if (!body.ok) return sendJson(res, 400, apiError("Input", body.message));
+  if (!body.ok) return sendAnswer(res, apiError("Input", body.message));
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const begin = (input: ExportInput) => {
     if (res.headersSent) return;
     res.writeHead(200, {
-      "content-type": input.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
-      "content-disposition": `attachment; filename="timeline-${stamp}.${input.format}"`,
+      "content-type": EXPORT_FILE_KINDS[input.format].contentType,
+      "content-disposition": `attachment; filename="timeline-${stamp}.${EXPORT_FILE_KINDS[input.format].extension}"`,
     });
   };
   const answer = await answerExport(

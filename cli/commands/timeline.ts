@@ -12,7 +12,7 @@ import type { Command } from "./command";
 
 export const timelineCommand: Command = {
   name: "timeline",
-  usage: "timeline [<id>] [--format table|jsonl|csv] [--out F] [--since T] [--until T] [--event E]",
+  usage: "timeline [<id>] [--format table|jsonl|csv|provlog] [--out F] [--since T] [--until T] [--event E]",
   summary: "The provisioning timeline from the cache, oldest first; exports stream to --out",
   flags: {
     format: { type: "string" },

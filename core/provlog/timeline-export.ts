@@ -1,9 +1,22 @@
+import { iso } from "../api/iso-time";
 import { stripControlChars } from "../config/redact";
 import type { Db } from "../store/open-store";
 import { type TimelineFilter, type TimelineRow, timelineRows, timelineValues } from "../store/timeline-query";
 
-export type TimelineFormat = "table" | "jsonl" | "csv";
-export const TIMELINE_FORMATS: readonly TimelineFormat[] = ["table", "jsonl", "csv"];
+export type TimelineFormat = "table" | "jsonl" | "csv" | "provlog";
+export const TIMELINE_FORMATS: readonly TimelineFormat[] = ["table", "jsonl", "csv", "provlog"];
+
+/** The file formats a host offers for download (the table is for a terminal). */
+export type ExportFileFormat = Exclude<TimelineFormat, "table">;
+
+/** How a host names and labels an exported file: the provlog form is a platform log (`.log`, plain text). */
+export const EXPORT_FILE_KINDS: Readonly<
+  Record<ExportFileFormat, { extension: string; contentType: string; label: string }>
+> = {
+  csv: { extension: "csv", contentType: "text/csv; charset=utf-8", label: "CSV" },
+  jsonl: { extension: "jsonl", contentType: "application/x-ndjson; charset=utf-8", label: "JSON Lines" },
+  provlog: { extension: "log", contentType: "text/plain; charset=utf-8", label: "Platform log (provlog)" },
+};
 
 /** Where exported bytes (UTF-8) go; awaited so a slow consumer applies backpressure. */
 export type ByteSink = (chunk: Buffer) => void | Promise<void>;
@@ -13,7 +26,8 @@ const CHUNK_BYTES = 1 << 20;
 /**
  * Writes the timeline in one of the export formats, in ~1 MiB chunks, never holding the
  * whole result: rows come from a paged query and leave as they are formatted. The CLI, the
- * browser host and the desktop app all export through here. Returns the number of rows.
+ * browser host and the desktop app all export through here. Returns the number of rows
+ * written (for provlog: without the rows that format leaves out, see PROVLOG_LINE).
  */
 export async function exportTimeline(
   db: Db,
@@ -27,6 +41,13 @@ export async function exportTimeline(
     await out.add(CSV_HEADER);
     db.function("csv_cell", { deterministic: true }, (v: unknown) => csvCell(String(v)));
     for (const line of timelineValues<string>(db, filter, CSV_LINE)) {
+      const pending = out.add(line);
+      if (pending) await pending;
+      count++;
+    }
+  } else if (format === "provlog") {
+    for (const line of timelineValues<string | null>(db, filter, PROVLOG_LINE)) {
+      if (line === null) continue;
       const pending = out.add(line);
       if (pending) await pending;
       count++;
@@ -75,17 +96,13 @@ class ChunkedBytes {
   }
 }
 
-function isoTs(ts: number | null): string {
-  return ts === null ? "" : new Date(ts).toISOString();
-}
-
 /**
  * JSONL: one object per line with exactly ts (ISO 8601 UTC, or null), event, workspace_id,
  * instance_id, fields, source. `fields` is the stored payload text spliced in as is, so big
  * numbers and unknown fields come out exactly as they were logged.
  */
 function jsonlLine(r: TimelineRow): string {
-  return `{"ts":${r.ts === null ? "null" : `"${isoTs(r.ts)}"`},"event":${JSON.stringify(r.event)},"workspace_id":${json(r.workspace_id)},"instance_id":${json(r.instance_id)},"fields":${r.fields},"source":"${r.source}"}\n`;
+  return `{"ts":${r.ts === null ? "null" : `"${iso(r.ts)}"`},"event":${JSON.stringify(r.event)},"workspace_id":${json(r.workspace_id)},"instance_id":${json(r.instance_id)},"fields":${r.fields},"source":"${r.source}"}\n`;
 }
 
 function json(value: string | null): string {
@@ -134,5 +151,38 @@ const FIELDS_SHOWN = 160;
 /** For a terminal: aligned, one line per event, upstream text stripped of control characters. */
 function tableLine(r: TimelineRow): string {
   const fields = r.fields.length > FIELDS_SHOWN ? `${r.fields.slice(0, FIELDS_SHOWN)}…` : r.fields;
-  return `${(isoTs(r.ts) || "(no time)").padEnd(24)} ${stripControlChars(r.event).padEnd(26)} ${stripControlChars(r.workspace_id ?? "-").padEnd(36)} ${stripControlChars(r.instance_id ?? "-").padEnd(19)} ${r.source.padEnd(8)} ${stripControlChars(fields)}\n`;
+  return `${(r.ts === null ? "(no time)" : iso(r.ts)).padEnd(24)} ${stripControlChars(r.event).padEnd(26)} ${stripControlChars(r.workspace_id ?? "-").padEnd(36)} ${stripControlChars(r.instance_id ?? "-").padEnd(19)} ${r.source.padEnd(8)} ${stripControlChars(fields)}\n`;
 }
+
+/** Milliseconds within the second, also for a time before 1970 (SQL's % keeps the dividend's sign). */
+const MS = "((ts % 1000) + 1000) % 1000";
+
+/**
+ * A record as the platform's own log line (docs/contracts.md §4 Exports), built by SQLite as the
+ * CSV lines are: `YYYY/MM/DD HH:MM:SS evt: <name> <payload>` in UTC, what formatProvlogLine
+ * writes, so `import-log` reads it back to the same row. What a line cannot say decides the
+ * rules:
+ * - the time: whole seconds as the server writes them; a time with milliseconds (the console's
+ *   records, lines read with a docker or `Lmicroseconds` stamp) gets Go's `Lmicroseconds`
+ *   fraction, `.mmm000`, which the parser reads back to the same millisecond (rounded to the
+ *   second, the record would change its identity and be stored twice when imported back); a
+ *   record without a time is written without a stamp, as a piped log has it;
+ * - the payload: spliced in verbatim (it is always one JSON object); raw CR or LF can only be
+ *   whitespace between JSON tokens, and become spaces so that a record stays one line;
+ * - who wrote it: a line has no source, so every line imports as `provlog`; the console's own
+ *   records (source `console`) are written, they are provlog records by design, and importing
+ *   the export into the cache it came from adds nothing (same time, name and payload: the same
+ *   identity). The tenant's events (source `tenant`) are left out: the server never logs them,
+ *   their workspace is not always in their payload, and their identity is the tenant's id, so
+ *   as provlog lines they would come back as different rows; `sync` brings them back instead;
+ * - the name: one that is not a provlog name (`[A-Za-z0-9_.:-]+`) is left out, as it could not
+ *   be read back and could break the line.
+ * NULL for a row left out.
+ */
+const PROVLOG_LINE = [
+  "CASE WHEN source = 'tenant' OR event = '' OR event GLOB '*[^A-Za-z0-9_.:-]*' THEN NULL ELSE",
+  `CASE WHEN ts = -1 THEN '' ELSE strftime('%Y/%m/%d %H:%M:%S', (ts - ${MS}) / 1000, 'unixepoch') || CASE WHEN ${MS} = 0 THEN ' ' ELSE printf('.%03d000 ', ${MS}) END END`,
+  "|| 'evt: ' || event || ' ' ||",
+  "CASE WHEN fields GLOB '*['||char(10,13)||']*' THEN replace(replace(fields, char(13), ' '), char(10), ' ') ELSE fields END",
+  "|| char(10) END",
+].join(" ");

@@ -2,6 +2,7 @@ import { BrowserWindow, dialog, type IpcMainInvokeEvent, ipcMain, type WebConten
 import { type Answer, answerRequest, failed } from "../../core/api/dispatch";
 import { IPC } from "../../core/api/ops-client";
 import type { OpsService } from "../../core/api/ops-service";
+import { EXPORT_FILE_KINDS } from "../../core/provlog/timeline-export";
 import { answerExport, answerImport, type FileDialogs } from "../file-requests";
 import { IpcSubscriptions } from "../ipc-subscriptions";
 import { urlChangeQuestion } from "../profile-change-policy";
@@ -99,10 +100,11 @@ function dialogsFor(contents: WebContents): FileDialogs {
     parent ? dialog.showOpenDialog(parent, options) : dialog.showOpenDialog(options);
   return {
     async chooseExportPath(format) {
+      const kind = EXPORT_FILE_KINDS[format];
       const choice = await save({
         title: "Export the timeline",
-        defaultPath: `molecule-ops-timeline.${format}`,
-        filters: [{ name: format === "csv" ? "CSV" : "JSON Lines", extensions: [format] }],
+        defaultPath: `molecule-ops-timeline.${kind.extension}`,
+        filters: [{ name: kind.label, extensions: [kind.extension] }],
       });
       return choice.canceled || !choice.filePath ? null : choice.filePath;
     },
