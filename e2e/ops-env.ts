@@ -157,7 +157,7 @@ async function importLog(env: NodeJS.ProcessEnv, file: string): Promise<void> {
   if (code !== 0) throw new Error(`molecule-ops import-log ${file} exited ${code}:\n${output}`);
 }
 
-async function startHost(env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; url: string }> {
+export async function startHost(env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; url: string }> {
   const proc = spawn(process.execPath, ["bin/molecule-ops.mjs", "serve", "--port", "0"], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -185,7 +185,7 @@ async function startHost(env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; 
   return { proc, url };
 }
 
-async function stopProcess(proc: ChildProcess): Promise<void> {
+export async function stopProcess(proc: ChildProcess): Promise<void> {
   if (proc.exitCode !== null || proc.signalCode !== null) return;
   await new Promise<void>((resolve) => {
     const kill = setTimeout(() => proc.kill("SIGKILL"), 5000);

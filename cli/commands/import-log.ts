@@ -1,3 +1,5 @@
+import { Redactor } from "../../core/config/redactor";
+import { envSecrets } from "../../core/config/secret-env";
 import { OpsError } from "../../core/errors";
 import { type ImportProgress, importProvlog } from "../../core/provlog/ingest";
 import type { CommandContext } from "../context";
@@ -22,7 +24,11 @@ export const importLogCommand: Command = {
     let report: Awaited<ReturnType<typeof importProvlog>>;
     let inputError: OpsError | null = null;
     try {
-      report = await importProvlog(store, source, { onProgress: (p: ImportProgress) => progress.update(p) });
+      report = await importProvlog(store, source, {
+        onProgress: (p: ImportProgress) => progress.update(p),
+        // A tenant's log is upstream text: the configured secrets never reach the cache from it.
+        redactor: new Redactor(envSecrets(ctx.env)),
+      });
     } catch (error) {
       const partial = (error as { report?: typeof report }).report;
       if (!(error instanceof OpsError) || !partial) throw error;

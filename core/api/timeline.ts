@@ -27,8 +27,8 @@ export const timelineRequests = {
     .strict(),
 } as const;
 
-/** What an export asks for: which events, as CSV or JSON Lines. */
-export const exportInput = z.object({ filter: timelineFilter, format: z.enum(["csv", "jsonl"]) }).strict();
+/** What an export asks for: which events, as CSV, JSON Lines or the platform's own log lines (provlog). */
+export const exportInput = z.object({ filter: timelineFilter, format: z.enum(["csv", "jsonl", "provlog"]) }).strict();
 export type ExportInput = z.infer<typeof exportInput>;
 
 /** The timeline's rows, at most `limit` (1000 unless asked), and whether there were more. */
@@ -47,7 +47,7 @@ export function timelineHandlers(sessions: Sessions): HandlersOf<keyof typeof ti
   };
 }
 
-/** CSV or JSONL of the timeline through the same code as the CLI; returns the rows written. */
+/** CSV, JSONL or provlog of the timeline through the same code as the CLI; returns the rows written. */
 export async function exportTimelineOf(sessions: Sessions, input: ExportInput, sink: ByteSink): Promise<number> {
   const s = await sessions.current();
   return exportTimeline(s.store.db, timelineFilterOf(input.filter), input.format, sink);
@@ -55,7 +55,9 @@ export async function exportTimelineOf(sessions: Sessions, input: ExportInput, s
 
 /** A provlog file or stream into the active profile's cache. */
 export async function importLogInto(sessions: Sessions, source: string | NodeJS.ReadableStream): Promise<ImportReport> {
-  return importProvlog((await sessions.current()).store, source);
+  const s = await sessions.current();
+  // A tenant's log is upstream text: the profile's secrets are removed before it is stored.
+  return importProvlog(s.store, source, { redactor: s.tenant.redactor });
 }
 
 /** The import report as the API shows it: counts and the first malformed lines, nothing else. */

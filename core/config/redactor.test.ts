@@ -98,3 +98,29 @@ describe("Redactor", () => {
     );
   });
 });
+
+describe("secrets whose encoded forms start (or end) like the secret itself", () => {
+  // Its URL-encoded and Go-escaped forms share the first 8 characters and more: replacing one
+  // form before searching the next let the encoded form's head eat the secret's start and leave
+  // its middle ("<adm&n>\"tok") behind.
+  const odd = 'Kq8vTz3M<adm&n>"tok\\en/+=~Wp5Hx2Lr';
+  const shared = "Gh5rLs9D-provision&secret=%41/9Yk3Qe";
+  const ro = new Redactor([odd, shared]);
+
+  it("removes the secret whole, as is and in each form, leaving none of its middle", () => {
+    for (const s of [odd, shared]) {
+      const json = JSON.stringify(s).slice(1, -1);
+      for (const form of [s, encodeURIComponent(s), json, `Bearer ${s}`]) {
+        expect(ro.text(`a ${form} b`), form).toBe(`a ${form.startsWith("Bearer") ? "Bearer " : ""}${REDACTED} b`);
+      }
+    }
+  });
+
+  it("removes a cut secret whole, however much of it is left", () => {
+    for (let n = 8; n <= shared.length; n++) {
+      expect(ro.text(`x ${shared.slice(0, n)}`), `first ${n}`).toBe(`x ${REDACTED}`);
+      expect(ro.text(`${shared.slice(-n)} y`), `last ${n}`).toBe(`${REDACTED} y`);
+      expect(ro.text(`x ${odd.slice(0, Math.min(n, odd.length))}`), `first ${n}`).toBe(`x ${REDACTED}`);
+    }
+  });
+});

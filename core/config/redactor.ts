@@ -50,9 +50,19 @@ export class Redactor {
 
   /** The text with every form of every secret, and every cut-off run of one, replaced. */
   text(input: string): string {
-    let out = input;
-    for (const form of this.forms) out = redactForm(out, form);
-    for (const s of this.short) if (out.includes(s)) out = out.split(s).join(REDACTED);
+    // Every match of every form is found in the input as it came, then their union is replaced:
+    // replacing one form before searching the next would let a longer form's head (the same
+    // first characters as the secret's, say URL-encoded) eat the start of the secret as is and
+    // leave its middle behind.
+    const ranges: Array<[number, number]> = [];
+    for (const form of this.forms) {
+      if (input.includes(form.head)) formRuns(input, form.text, form.head, "start", ranges);
+      if (input.includes(form.tail)) formRuns(input, form.text, form.tail, "end", ranges);
+    }
+    for (const s of this.short) {
+      for (let at = input.indexOf(s); at !== -1; at = input.indexOf(s, at + 1)) ranges.push([at, at + s.length]);
+    }
+    const out = ranges.length === 0 ? input : replaceRanges(input, ranges);
     // A bearer header echoed back with a secret this profile was not given.
     return out.replace(/(bearer\s+)(?!\[redacted\])[^\s"',;\\]+/gi, `$1${REDACTED}`);
   }
@@ -82,19 +92,17 @@ function redactValue(v: unknown, r: Redactor): unknown {
 }
 
 /**
- * Replaces the whole form wherever it stands, and any run of MIN_RUN or more characters that is
- * the form's start (cut after it) or its end (cut before it).
+ * Where the form stands whole, or a run of MIN_RUN or more characters that is the form's start
+ * (cut after it) or its end (cut before it): `anchor` is its first or last MIN_RUN characters,
+ * and each match is extended over as much of the form as follows (or precedes) it.
  */
-function redactForm(input: string, f: Form): string {
-  let out = input;
-  if (out.includes(f.text)) out = out.split(f.text).join(REDACTED);
-  if (out.includes(f.head)) out = redactRuns(out, f.text, f.head, "start");
-  if (out.includes(f.tail)) out = redactRuns(out, f.text, f.tail, "end");
-  return out;
-}
-
-function redactRuns(input: string, form: string, anchor: string, side: "start" | "end"): string {
-  const ranges: Array<[number, number]> = [];
+function formRuns(
+  input: string,
+  form: string,
+  anchor: string,
+  side: "start" | "end",
+  ranges: Array<[number, number]>,
+): void {
   for (let at = input.indexOf(anchor); at !== -1; at = input.indexOf(anchor, at + 1)) {
     if (side === "start") {
       let n = anchor.length;
@@ -112,11 +120,18 @@ function redactRuns(input: string, form: string, anchor: string, side: "start" |
       ranges.push([at + anchor.length - n, at + anchor.length]);
     }
   }
-  if (ranges.length === 0) return input;
+}
+
+/** The input with each maximal union of overlapping (or touching) ranges replaced by one marker. */
+function replaceRanges(input: string, ranges: Array<[number, number]>): string {
+  ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   let out = "";
   let last = 0;
-  for (const [from, to] of ranges) {
-    if (from < last) continue;
+  let i = 0;
+  while (i < ranges.length) {
+    const from = ranges[i]![0];
+    let to = ranges[i]![1];
+    for (i++; i < ranges.length && ranges[i]![0] <= to; i++) to = Math.max(to, ranges[i]![1]);
     out += input.slice(last, from) + REDACTED;
     last = to;
   }

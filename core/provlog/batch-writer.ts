@@ -1,3 +1,4 @@
+import type { Redactor } from "../config/redactor";
 import type { Store } from "../store/store";
 import { NO_STAMP } from "../store/timeline-events";
 import { BindingLearner } from "./binding-learner";
@@ -15,9 +16,15 @@ export class BatchWriter {
   private readonly learner: BindingLearner;
   readonly write: (batch: RecordBatch) => void;
 
-  constructor(store: Store) {
+  /**
+   * `redactor`: the profile's secrets, removed from every string of a record before it is stored
+   * (a tenant's log is upstream text: it may hold a secret an env dump or a header dump printed).
+   */
+  constructor(store: Store, redactor?: Redactor) {
     this.learner = new BindingLearner(store.bindings);
-    this.write = store.db.transaction((b: RecordBatch) => {
+    const clean = redactor?.active ? (b: RecordBatch) => redactBatch(b, redactor) : (b: RecordBatch) => b;
+    this.write = store.db.transaction((batch: RecordBatch) => {
+      const b = clean(batch);
       const r = store.events.recordMany(b, "provlog");
       this.added += r.added;
       this.duplicates += r.duplicates;
@@ -39,4 +46,30 @@ export class BatchWriter {
       }
     });
   }
+}
+
+/**
+ * The batch with every configured secret removed from its strings (docs/contracts.md §5). The
+ * dedup keys stay those of the records as read, so a re-import still adds nothing. A payload
+ * that holds a secret is redacted as parsed JSON (keys too) and written back as JSON, so that the
+ * stored fields stay a JSON document; the rest are kept byte for byte.
+ */
+export function redactBatch(b: RecordBatch, redactor: Redactor): RecordBatch {
+  const text = (s: string) => redactor.text(s);
+  const orNull = (s: string | null) => (s === null ? null : text(s));
+  const fields = b.fields.map((f) => {
+    if (text(f) === f) return f;
+    try {
+      return JSON.stringify(redactor.value(JSON.parse(f)));
+    } catch {
+      return JSON.stringify(text(f));
+    }
+  });
+  return {
+    ...b,
+    event: b.event.map(text),
+    workspaceId: b.workspaceId.map(orNull),
+    instanceId: b.instanceId.map(orNull),
+    fields,
+  };
 }

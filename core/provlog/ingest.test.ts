@@ -1,28 +1,24 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Store } from "../store/store";
 import { failure } from "../testing/failure";
+import { tempDirPerTest } from "../testing/temp-dir";
 import { importProvlog } from "./ingest";
 
-let dir: string;
+const dir = tempDirPerTest("ingest-");
 let store: Store;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "ingest-"));
-  store = Store.open(join(dir, "cache.db"));
+  store = Store.open(join(dir(), "cache.db"));
 });
 
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => store.close());
 
 function file(name: string, content: string | Buffer): string {
-  const path = join(dir, name);
+  const path = join(dir(), name);
   writeFileSync(path, content);
   return path;
 }
@@ -155,7 +151,7 @@ describe("import-log tolerance (docs/contracts.md §4), each rule on a real file
 
   it("an empty file is an empty report, a missing file a clear error", async () => {
     expect(await importProvlog(store, file("empty.log", ""))).toMatchObject({ lines: 0, events: 0 });
-    await expect(importProvlog(store, join(dir, "nope.log"))).rejects.toThrowError(/no such file/);
+    await expect(importProvlog(store, join(dir(), "nope.log"))).rejects.toThrowError(/no such file/);
   });
 });
 
@@ -171,7 +167,7 @@ describe("parsing on a worker thread", () => {
     const inline = await importProvlog(store, path, { parallel: false, batchSize: 100 });
     const inlineRows = timeline();
     store.close();
-    store = Store.open(join(dir, "other.db"));
+    store = Store.open(join(dir(), "other.db"));
     const worker = await importProvlog(store, path, { parallel: true, batchSize: 100 });
     expect(worker).toEqual(inline);
     expect(timeline()).toEqual(inlineRows);
@@ -236,5 +232,35 @@ describe("the instance mapping learnt from records", () => {
     expect(store.resolveInstanceId(WS)).toBe(I2);
     const past = store.bindings.historyOf(WS).find((b) => b.instanceId === I1)!;
     expect(past.unboundAt).not.toBeNull();
+  });
+});
+
+describe("import-log redacts the profile's secrets (docs/contracts.md §5: a tenant's log is upstream text)", () => {
+  const SECRET = "Kq8vTz3M<adm&n>tok/+=~Wp5Hx2Lr";
+
+  it("removes every configured secret from a record's fields, keys included, before it is stored", async () => {
+    const b64 = Buffer.from(`user:${SECRET}`).toString("base64");
+    const log = [
+      `2026/05/05 12:30:11 evt: provision.ec2_start_failed {"error":"env ADMIN_TOKEN=${SECRET}","${SECRET}":"Basic ${b64}","workspace_id":"${WS}"}`,
+      started("2026/05/05 12:30:12", I1),
+    ].join("\n");
+    const { Redactor } = await import("../config/redactor");
+    const { SecretProbe } = await import("../testing/secret-probe");
+    const redactor = new Redactor([SECRET]);
+    const report = await importProvlog(store, file("secret.log", `${log}\n`), { redactor });
+    expect(report).toMatchObject({ events: 2, added: 2, bindings: 1 });
+    const rows = timeline();
+    const probe = new SecretProbe([SECRET]);
+    expect(probe.find(JSON.stringify(rows))).toEqual([]);
+    // Still a JSON document, with the shape kept; the record without a secret is kept byte for byte.
+    expect(JSON.parse(rows[0]!.fields)).toMatchObject({ error: "env ADMIN_TOKEN=[redacted]", workspace_id: WS });
+    expect(rows[1]!.fields).toBe(
+      `{"instance_id":"${I1}","runtime":"langgraph","state":"pending","tier":2,"workspace_id":"${WS}"}`,
+    );
+    // Re-importing adds nothing.
+    expect(await importProvlog(store, file("again.log", `${log}\n`), { redactor })).toMatchObject({
+      added: 0,
+      duplicates: 2,
+    });
   });
 });

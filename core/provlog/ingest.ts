@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import type { Redactor } from "../config/redactor";
 import { approxEventCount, buildReadIndexes, dropReadIndexes } from "../store/read-indexes";
 import type { Store } from "../store/store";
 import { BatchWriter } from "./batch-writer";
@@ -34,6 +35,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** Parse on a worker thread; default: for files of 16 MiB and more. */
   parallel?: boolean;
+  /** The profile's secrets, removed from every record before it is stored (docs/contracts.md §5). */
+  redactor?: Redactor;
 }
 
 /** Below this a log is imported with its indexes in place and parsed on the calling thread. */
@@ -58,7 +61,7 @@ export async function importProvlog(
   // A large log into a cache it would grow by a quarter or more: the scattered (workspace, ts)
   // index inserts would otherwise cost more than everything else of the import together.
   const bulk = large && expectedBytes / BYTES_PER_RECORD >= approxEventCount(store.db) / 4;
-  const writer = new BatchWriter(store);
+  const writer = new BatchWriter(store, options.redactor);
   const settings: ParserSettings = {
     batchSize: options.batchSize ?? 2000,
     maxLineBytes: options.maxLineBytes ?? 16 << 20,
