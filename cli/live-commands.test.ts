@@ -1,33 +1,8 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { simsPerTest } from "../sim/test-support";
-import { BIN, importServerLog, runCli } from "./run-cli.testkit";
+import { describe, expect, it } from "vitest";
+import { cliTenantsPerTest, importServerLog, requestsTo, restartDone, runCli, watchJson } from "./run-cli.testkit";
 
-const sims = simsPerTest();
-let dir: string;
-let n = 0;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "cli-live-"));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function setup(options: Parameters<typeof sims>[0] = {}) {
-  n += 1;
-  // The tenant's own server log: where an operator learns instance ids (docs/contracts.md §3).
-  const logFile = join(dir, `server-${n}.log`);
-  const sim = await sims({ workspaces: 0, logFile, ...options });
-  const env: Record<string, string> = { ...sim.env, MOLECULE_OPS_DB: join(dir, `cache-${n}.db`) };
-  return { sim, env, logFile };
-}
-
-type Sim = Awaited<ReturnType<typeof sims>>;
-
-function requestsTo(sim: Sim, method: string, route: string) {
-  return sim.state.requests().filter((r) => r.method === method && r.route === route);
-}
+/** An empty tenant unless a test asks for workspaces, its server log and a cache of its own. */
+const setup = cliTenantsPerTest("cli-live-", { workspaces: 0 });
 
 /** The `<time>  <step>[  detail]` lines a restart prints, as step names. */
 function printedSteps(stdout: string): string[] {
@@ -65,14 +40,7 @@ describe("restart", () => {
     const json = await runCli(["restart", ws.id, "--yes", "--json"], env);
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.stdout);
-    expect(doc).toMatchObject({
-      workspace_id: ws.id,
-      via: "tenant",
-      outcome: "done",
-      stopped_instance_id: null,
-      message: null,
-      error: null,
-    });
+    expect(doc).toMatchObject(restartDone(ws.id, "tenant", null));
     expect(doc).not.toHaveProperty("instance_id");
     expect(doc.steps.map((s: { step: string }) => s.step).slice(0, 2)).toEqual(["request", "accepted"]);
     expect(doc.steps.at(-1).step).toBe("status online");
@@ -122,14 +90,7 @@ describe("restart", () => {
     const json = await runCli(["restart", ws.id, "--via", "cp", "--yes", "--json"], env);
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.stdout);
-    expect(doc).toMatchObject({
-      workspace_id: ws.id,
-      via: "cp",
-      outcome: "done",
-      stopped_instance_id: fresh,
-      message: null,
-      error: null,
-    });
+    expect(doc).toMatchObject(restartDone(ws.id, "cp", fresh));
     expect(doc).not.toHaveProperty("instance_id");
     expect(doc.steps.map((s: { step: string }) => s.step)).toContain("stop");
     expect(requestsTo(sim, "DELETE", "cp.stop").at(-1)?.url).toBe(`/cp/workspaces/${ws.id}?instance_id=${fresh}`);
@@ -204,40 +165,29 @@ describe("watch", () => {
   it("--json streams one change a line, including a pushed status change, and exits 0 on SIGINT", async () => {
     const { sim, env } = await setup();
     const ws = sim.state.addWorkspace({ status: "online" });
-    const child = spawn(process.execPath, [BIN, "watch", "--json", "--interval", "60"], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    child.stdout.on("data", (c) => {
-      stdout += c;
-    });
-    const lines = () =>
-      stdout
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l));
-    const until = async (pred: () => boolean) => {
-      const deadline = Date.now() + 10_000;
-      while (!pred()) {
-        if (Date.now() > deadline) throw new Error(`timed out; got: ${stdout}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
+    const { output, lines, until, stop } = watchJson(env);
     await until(() => lines().some((c) => c.kind === "connection" && c.feed === "open"));
     sim.state.setWorkspaceStatus(ws.id, "degraded");
     await until(() => lines().some((c) => c.kind === "status" && c.status === "degraded"));
     const change = lines().find((c) => c.kind === "status" && c.status === "degraded");
     expect(change).toMatchObject({ workspace_id: ws.id, previous: "online", source: "event" });
-    const code = await new Promise<number | null>((resolve) => {
-      child.on("close", resolve);
-      child.kill("SIGINT");
-    });
-    expect(code).toBe(0);
+    expect(await stop()).toBe(0);
     // Every line is one JSON document and carries no secret.
     for (const secret of [env.ADMIN_TOKEN, env.MOLECULE_CP_SHARED_SECRET, env.CP_ADMIN_API_TOKEN]) {
-      expect(stdout).not.toContain(String(secret).slice(0, 8));
+      expect(output.stdout).not.toContain(String(secret).slice(0, 8));
     }
+  });
+
+  it("keeps running while the tenant is down and its feed refused, until Ctrl-C, then exits 0", async () => {
+    const { sim, env } = await setup();
+    sim.faults.set("tenant.list", { kind: "status", status: 500 });
+    sim.faults.set("tenant.ws", { kind: "status", status: 503 });
+    const { child, lines, until, stop } = watchJson(env);
+    await until(() => lines().some((c) => c.kind === "connection" && c.tenant === "unreachable"), "unreachable");
+    // The engine's own timers do not hold the process: watch must (it once exited 13 here).
+    await until(() => sim.state.requests().filter((q) => q.route === "tenant.ws").length >= 2, "a feed retry");
+    expect(child.exitCode).toBeNull();
+    expect(await stop()).toBe(0);
   });
 });
 

@@ -31,6 +31,9 @@ export const watchCommand: Command = {
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
     const changes = live.subscribe(stop.signal);
+    // The engine's timers are unref'd (a host closes without waiting on them): with the tenant
+    // down and the feed between retries, nothing else would keep `watch` running until Ctrl-C.
+    const keepAlive = setInterval(() => {}, 60_000);
     try {
       await live.start();
       let lastConnection = "";
@@ -44,6 +47,7 @@ export const watchCommand: Command = {
         print(change, ctx.json);
       }
     } finally {
+      clearInterval(keepAlive);
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
       await live.stop();

@@ -60,6 +60,8 @@ export class Session {
   }
 
   async close(): Promise<void> {
+    // Restarts first: one being followed would otherwise keep polling, and write to a closed cache.
+    await this.restarts.close();
     await this.live.stop();
     await Promise.allSettled([this.tenant.close(), this.cp?.close()]);
     this.store.close();

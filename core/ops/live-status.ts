@@ -1,3 +1,4 @@
+import type { ConnectionChange, LiveChange, StatusChange } from "../api/views";
 import type { CpClient } from "../cp/cp-client";
 import { OpsError } from "../errors";
 import type { Store } from "../store/store";
@@ -13,34 +14,10 @@ import { crashIsCurrent, type ShownStatus, sameShownStatus, shownStatus } from "
 import { checkOutcome, DEFAULT_SWEEP_CONCURRENCY, type SweepReport, sweepStatus } from "./status-sweep";
 import { syncTenant } from "./sync";
 import { recordPushedEvent } from "./tenant-event-record";
-import { type FeedState, type PushedEvent, TenantFeed, type TenantFeedOptions } from "./tenant-feed";
+import { type PushedEvent, TenantFeed, type TenantFeedOptions } from "./tenant-feed";
 
-/** A workspace's shown status changed (JSON-ready: what `watch --json` prints, one a line). */
-export interface StatusChange {
-  kind: "status";
-  workspace_id: string;
-  name: string | null;
-  status: string;
-  /** null the first time the engine sees the workspace. */
-  previous: string | null;
-  source: ShownStatus["source"];
-  as_of: string;
-  since: string | null;
-  detail: string | null;
-}
-
-/** The engine's view of its upstreams, for the stale/offline banner. */
-export interface ConnectionChange {
-  kind: "connection";
-  tenant: "ok" | "unreachable";
-  feed: FeedState;
-  /** ISO: the last sync that committed. */
-  last_sync_at: string | null;
-  /** Safe message of the last failure, or null. */
-  error: string | null;
-}
-
-export type LiveChange = StatusChange | ConnectionChange;
+/** The API's own view types (core/api/views.ts), which these values are. */
+export type { ConnectionChange, LiveChange, StatusChange };
 
 export interface LiveStatusOptions {
   store: Store;
@@ -105,6 +82,8 @@ export class LiveStatus {
   async start(): Promise<void> {
     for (const row of this.store.workspaces.list()) this.shown.set(row.id, shownStatus(row));
     await this.resync();
+    // stop() may come while the first relist runs (Ctrl-C): then nothing more is started.
+    if (this.stopping.signal.aborted) return;
     if (this.options.feed) {
       this.tenantFeed = new TenantFeed({
         ...this.options.feed,
@@ -122,6 +101,7 @@ export class LiveStatus {
       this.tenantFeed.start();
     }
     await this.sweep();
+    if (this.stopping.signal.aborted) return;
     this.every(this.options.resyncMs ?? 60_000, () => this.resync());
     this.every(this.options.sweepMs ?? 30_000, () => this.sweep());
     this.every(this.options.heartbeatFlushMs ?? 1000, async () => this.flushHeartbeats());

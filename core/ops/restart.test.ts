@@ -261,6 +261,40 @@ describe("restart via tenant", () => {
   });
 });
 
+describe("a host that closes (Ctrl-C, a window closed)", () => {
+  it("ends a restart being followed, failed and saying so, and one in its grace period cancelled; refuses new ones", async () => {
+    // Boots that never end: without close() the follow would poll for its whole 20 s.
+    const w = await world({
+      workspaces: 0,
+      crashRatio: 0,
+      timing: { pendingMs: 30, stoppingMs: 30, provisioningMs: 600_000 },
+    });
+    const followed = await onlineWorkspace(w);
+    const waiting = await onlineWorkspace(w);
+    const restarts = coordinator(w);
+    const sent = restarts.restart({ workspaceId: followed.id, via: "tenant", ...FOLLOW });
+    const held = restarts.restart({ workspaceId: waiting.id, via: "tenant", graceMs: 60_000, ...FOLLOW });
+    for (const deadline = Date.now() + 20_000; !sent.steps.some((s) => s.step.startsWith("status ")); ) {
+      if (Date.now() > deadline) throw new Error("the restart was never followed");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+
+    const started = Date.now();
+    await restarts.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await sent.done).toMatchObject({
+      outcome: "failed",
+      error: expect.stringMatching(
+        /the host closed while following it; it was sent, and how it ended is not known here/,
+      ),
+    });
+    expect(await held.done).toMatchObject({ outcome: "cancelled", error: "cancelled before anything was sent" });
+    expect(requestsTo(w, "POST", "tenant.restart").map((r) => r.path)).toEqual([expect.stringContaining(followed.id)]);
+    expect(w.store.restarts.latestFor(followed.id)).toMatchObject({ state: "failed" });
+    expect(() => restarts.restart({ workspaceId: waiting.id, via: "tenant" })).toThrow(/the host is closing/);
+  });
+});
+
 /** Every push of a restart's progress, with what had been sent upstream when it was pushed. */
 function watchProgress(w: OpsWorld, handle: ReturnType<RestartCoordinator["restart"]>) {
   const seen: Array<{ progress: RestartProgress; stops: number; restarts: number }> = [];

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { RestartOutcome, RestartPhase, RestartProgress, RestartStep, RestartVia } from "../api/views";
 import { stripControlChars } from "../config/redact";
 import type { CpClient } from "../cp/cp-client";
 import { OpsError, type OpsErrorCode } from "../errors";
@@ -7,59 +8,10 @@ import { bindingIsCurrent } from "../store/workspace-rows";
 import type { TenantClient } from "../tenant/tenant-client";
 import { NO_INSTANCE_HINT } from "./instance-hint";
 
-export type RestartVia = "cp" | "tenant";
+/** The API's own view types (core/api/views.ts), which these values are. */
+export type { RestartOutcome, RestartPhase, RestartProgress, RestartStep, RestartVia };
+
 export const RESTART_VIAS: readonly RestartVia[] = ["cp", "tenant"];
-
-/** One step of a restart as people and scripts see it (JSON-ready). */
-export interface RestartStep {
-  step: string;
-  at: string;
-  detail: string | null;
-}
-
-export interface RestartOutcome {
-  workspace_id: string;
-  via: RestartVia;
-  /** noop: the tenant had nothing to restart (an external workspace, run by its operator). */
-  outcome: "done" | "noop" | "failed" | "cancelled" | "timeout";
-  /** The instance Stopped through the CP (via cp); null via tenant. */
-  stopped_instance_id: string | null;
-  /** The tenant's own words for a noop. */
-  message: string | null;
-  error: string | null;
-  /**
-   * The code of `error` (null without one), so a caller can tell a configuration error (the org
-   * guard's empty 404: check MOLECULE_ORG_ID and MOLECULE_TENANT_URL) from an upstream failure.
-   */
-  error_code?: OpsErrorCode | null;
-  steps: RestartStep[];
-}
-
-/** waiting: in its grace period, nothing sent; running; then its outcome. */
-export type RestartPhase = "waiting" | "running" | RestartOutcome["outcome"];
-
-/**
- * A restart as it stands (JSON-ready): what `restart.progress` pushes after every change, and
- * what a subscriber that comes late (the restart may be over) gets at once.
- */
-export interface RestartProgress {
-  workspaceId: string;
-  via: RestartVia;
-  phase: RestartPhase;
-  /**
-   * Whether cancel() can still stop it: true until the Stop (cp) or the restart request is about
-   * to be sent, false from then on and once it is over.
-   */
-  cancellable: boolean;
-  /** While waiting out its grace period: when the first request goes out. */
-  sendsAt: string | null;
-  startedAt: string;
-  /** Every step so far; once it is over, its outcome as the last line (a noop's own step says it). */
-  trail: RestartStep[];
-  /** The step it had reached: where it failed, once failed. */
-  step: string;
-  outcome: RestartOutcome | null;
-}
 
 export interface RestartRequest {
   workspaceId: string;
@@ -118,6 +70,8 @@ export class RestartCoordinator {
   private readonly running = new Map<string, RestartHandle>();
   /** The latest restart of each workspace started here, over or not: replayed to a late subscriber. */
   private readonly latestRuns = new Map<string, RestartHandle>();
+  /** Aborted by close(): the host is going away, so nothing may wait on a restart any more. */
+  private readonly closing = new AbortController();
   private readonly now: () => number;
 
   constructor(private readonly deps: RestartDeps) {
@@ -131,6 +85,7 @@ export class RestartCoordinator {
    * once over, its last state for a subscriber that comes late (`latest`).
    */
   restart(req: RestartRequest): RestartHandle {
+    if (this.closing.signal.aborted) throw new OpsError("Cancelled", "the host is closing: no new restart");
     const current = this.running.get(req.workspaceId);
     if (current) {
       if (current.via === req.via) {
@@ -150,7 +105,7 @@ export class RestartCoordinator {
         `${req.workspaceId} is already being restarted via ${claim.held.via} by another molecule-ops (pid ${claim.held.ownerPid}, step ${claim.held.step})`,
       );
     }
-    const run = new RestartRun(this.deps, req, claim.id, this.now);
+    const run = new RestartRun(this.deps, req, claim.id, this.now, this.closing.signal);
     this.running.set(req.workspaceId, run);
     this.latestRuns.delete(req.workspaceId);
     this.latestRuns.set(req.workspaceId, run);
@@ -161,6 +116,17 @@ export class RestartCoordinator {
     const release = () => this.running.delete(req.workspaceId);
     run.done.then(release, release);
     return run;
+  }
+
+  /**
+   * For a host that is going away (Ctrl-C, a window closed): restarts still in their grace period
+   * end cancelled with nothing sent; one already sent stops following the workspace and ends
+   * failed, saying its end is not known here (its journal says so too, while the cache is open).
+   * Resolves once every restart has recorded its outcome, so the store can be closed after it.
+   */
+  async close(): Promise<void> {
+    this.closing.abort();
+    await Promise.allSettled([...this.running.values()].map((r) => r.done));
   }
 
   /** The restart in flight for a workspace in this process, if any. */
@@ -226,6 +192,8 @@ class RestartRun implements RestartHandle {
     private readonly req: RestartRequest,
     private readonly rowId: number,
     private readonly now: () => number,
+    /** The coordinator's close(): a cancel for what is not sent yet, the end of following for what is. */
+    private readonly hostClosing: AbortSignal,
   ) {
     this.workspaceId = req.workspaceId;
     this.via = req.via;
@@ -309,7 +277,8 @@ class RestartRun implements RestartHandle {
 
   /** The grace period: a cancel in it ends the restart with nothing sent; then "sent". */
   private async waitOutGrace(): Promise<void> {
-    await sleep(this.graceMs, undefined, { signal: this.cancelled.signal }).catch(() => {});
+    const signal = AbortSignal.any([this.cancelled.signal, this.hostClosing]);
+    await sleep(this.graceMs, undefined, { signal }).catch(() => {});
     this.checkCancelled();
     this.phase = "running";
     this.step("sent", `the grace period is over: restart via ${this.via}`);
@@ -353,7 +322,7 @@ class RestartRun implements RestartHandle {
     await this.follow(async () => {
       let status: string;
       try {
-        status = (await tenant.getWorkspace(this.workspaceId)).status ?? "unknown";
+        status = (await tenant.getWorkspace(this.workspaceId, { signal: this.hostClosing })).status ?? "unknown";
       } catch (error) {
         const e = asOpsError(error);
         if (e.code === "Gone")
@@ -398,6 +367,7 @@ class RestartRun implements RestartHandle {
     let delay = Math.min(250, this.req.pollMs ?? DEFAULT_POLL_MS);
     for (;;) {
       const r = await probe();
+      this.checkHostClosing();
       if (r.state !== last) {
         last = r.state;
         this.step(`status ${r.state}`, r.detail);
@@ -411,13 +381,25 @@ class RestartRun implements RestartHandle {
           `restart ${this.workspaceId}: not online after ${Math.round((this.req.followTimeoutMs ?? DEFAULT_FOLLOW_MS) / 1000)} s (last status ${r.state})`,
         );
       }
-      await sleep(delay);
+      await sleep(delay, undefined, { signal: this.hostClosing }).catch(() => {});
+      this.checkHostClosing();
       delay = Math.min(delay * 1.5, this.req.pollMs ?? DEFAULT_POLL_MS);
     }
   }
 
   private checkCancelled(): void {
     if (this.cancelled.signal.aborted) throw new OpsError("Cancelled", "cancelled");
+    if (this.hostClosing.aborted) throw new OpsError("Cancelled", "cancelled: the host closed");
+  }
+
+  /** While following: the host going away ends it, the request being sent already. */
+  private checkHostClosing(): void {
+    if (this.hostClosing.aborted) {
+      throw new OpsError(
+        "Cancelled",
+        `restart ${this.workspaceId}: the host closed while following it; it was sent, and how it ended is not known here`,
+      );
+    }
   }
 
   /** The point of no return: the Stop (cp) or the restart request is about to be sent. */
