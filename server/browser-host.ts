@@ -3,13 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { BugLog, type BugReport, BugReporter, dataDirLogPolicy } from "../core/api/bug-log";
 import { CONTENT_SECURITY_POLICY } from "../core/api/content-security-policy";
-import { answerRequest, failed } from "../core/api/dispatch";
+import { answerRequest, apiError, failed } from "../core/api/dispatch";
 import { answerExport, answerImport } from "../core/api/file-streams";
 import { TOKEN_HEADER } from "../core/api/ops-client";
 import type { OpsService } from "../core/api/ops-service";
 import type { ExportInput } from "../core/api/schemas";
 import { openSubscription, type SubscriptionMessage, streamSubscription } from "../core/api/subscription-stream";
-import { type ErrorCode, httpStatusOf } from "../core/errors";
+import { httpStatusOf } from "../core/errors";
 import { EXPORT_FILE_KINDS } from "../core/provlog/timeline-export";
 import { fetchSiteAllowed, headerOf, hostAllowed, originAllowed, tokenMatches } from "./request-guard";
 import { rendererFile } from "./static-files";
@@ -257,10 +257,6 @@ function securityHeaders(res: ServerResponse): void {
 /** An answer with the HTTP status of its error code (core/errors.ts), 200 for a result. */
 function sendAnswer(res: ServerResponse, answer: { ok: boolean; error?: { code: string } }): void {
   sendJson(res, answer.ok ? 200 : httpStatusOf(answer.error?.code ?? "Internal"), answer);
-}
-
-function apiError(code: ErrorCode, message: string) {
-  return { ok: false, error: { code, message } };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -1,5 +1,5 @@
 import { redactSecrets, stripControlChars } from "../config/redact";
-import { OpsError } from "../errors";
+import { type ErrorCode, OpsError } from "../errors";
 import type { BugReport } from "./bug-log";
 import type { OpsService } from "./ops-service";
 import { type RequestName, requestInputs, type SubscriptionName, subscriptionInputs } from "./schemas";
@@ -8,6 +8,11 @@ import type { ApiError } from "./views";
 
 /** What a host sends back for one request: a result, or a safe error. */
 export type Answer<R = unknown> = { ok: true; result: R } | { ok: false; error: ApiError };
+
+/** A refusal a host answers itself (not a handler's error): its code one of core/errors.ts's. */
+export function apiError(code: ErrorCode, message: string): Answer<never> {
+  return { ok: false, error: { code, message } };
+}
 
 export function isRequestName(name: string): name is RequestName {
   return Object.hasOwn(requestInputs, name);

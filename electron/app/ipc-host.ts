@@ -1,5 +1,5 @@
 import { BrowserWindow, dialog, type IpcMainInvokeEvent, ipcMain, type WebContents } from "electron";
-import { type Answer, answerRequest, failed } from "../../core/api/dispatch";
+import { type Answer, answerRequest, apiError, failed } from "../../core/api/dispatch";
 import { IPC } from "../../core/api/ops-client";
 import type { OpsService } from "../../core/api/ops-service";
 import { EXPORT_FILE_KINDS } from "../../core/provlog/timeline-export";
@@ -34,7 +34,7 @@ export function serveIpc(service: OpsService): void {
 
   handle(IPC.invoke, async (event, name, input) => {
     if (name === "profiles.save" && !(await confirmUrlChange(service, event.sender, input))) {
-      return { ok: false, error: { code: "Cancelled", message: "the URL change was cancelled; nothing was saved" } };
+      return apiError("Cancelled", "the URL change was cancelled; nothing was saved");
     }
     // A bug inside a request is answered "internal error"; its cause goes to the log (issue 14).
     return answerRequest(service, typeof name === "string" ? name : "", input, logUnexpected);
@@ -75,7 +75,7 @@ export function serveIpc(service: OpsService): void {
 
 function refused(channel: string): Answer {
   console.warn(`molecule-ops: refused ${channel} from a frame outside ${APP_ORIGIN}`);
-  return { ok: false, error: { code: "Forbidden", message: "this page may not use the desktop app's API" } };
+  return apiError("Forbidden", "this page may not use the desktop app's API");
 }
 
 /**
