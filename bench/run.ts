@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: the offline-cache benchmarks of the issue "Offline cache, provlog timeline
- * import and export" (item 6) and the status-sweep ones of "Live status" (item 5). Every figure is a ratio against a baseline measured in the same
+ * import and export" (item 6), the status-sweep ones of "Live status" (item 5) and the live-feed
+ * one of issue 16 (item 1: `--only live`, e2e/live-bench.spec.ts run through Playwright). Every figure is a ratio against a baseline measured in the same
  * run, because these machines are shared and noisy: absolute times from two runs do not compare.
  * Always exits 0 — it is a report; a missed target is printed as FAIL.
  * The CLI is run as its installed bin runs it (node bin/molecule-ops.mjs); `--npx` adds npm's
  * own resolution of `npx molecule-ops`, 1–2 s a call on these machines, to every subject time.
  *
- *   npm run bench -- [--lines N] [--rss-lines N] [--quick] [--only import,query,export,rss,sweep,load]
+ *   npm run bench -- [--lines N] [--rss-lines N] [--quick] [--only import,query,export,rss,sweep,load,live]
  *                    [--runs N] [--seed S] [--npx]
  */
 import { spawnSync } from "node:child_process";
@@ -15,6 +16,7 @@ import { BenchContext, type BenchOptions, hasTool, REPO_ROOT } from "./bench-con
 import { exportBench } from "./export-bench";
 import { DEFAULT_SEED } from "./generate-log";
 import { importBench } from "./import-bench";
+import { liveBench } from "./live-bench";
 import { loadBench } from "./load-bench";
 import { best } from "./measure";
 import { queryBench } from "./query-bench";
@@ -22,11 +24,11 @@ import { printSummary, result, seconds, skipped, type TargetResult } from "./rep
 import { rssBench } from "./rss-bench";
 import { sweepBench } from "./sweep-bench";
 
-const BENCHES = ["import", "query", "export", "rss", "sweep", "load"] as const;
+const BENCHES = ["import", "query", "export", "rss", "sweep", "load", "live"] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const USAGE =
-  "usage: npm run bench -- [--lines N] [--rss-lines N] [--quick] [--only import,query,export,rss,sweep,load] [--runs N] [--seed S] [--npx]";
+  "usage: npm run bench -- [--lines N] [--rss-lines N] [--quick] [--only import,query,export,rss,sweep,load,live] [--runs N] [--seed S] [--npx]";
 
 function parseOptions(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
@@ -151,6 +153,7 @@ async function main(): Promise<void> {
   await run("rss", surface.importLog, noImport, () => rssBench(ctx));
   await run("sweep", true, "", () => sweepBench(ctx));
   await run("load", surface.importLog, noImport, () => loadBench(ctx));
+  await run("live", true, "", () => liveBench(ctx));
   printSummary(results);
 }
 

@@ -24,6 +24,8 @@ export interface OpsEnv {
   origin: string;
   token: string;
   known: KnownWorkspaces;
+  /** The host's process id (`molecule-ops serve`), e.g. to read its CPU time and RSS from /proc. */
+  hostPid: number;
   /** The tenant's own server log (the emulator writes it), as staff get it from a real tenant. */
   serverLog: string;
   /** The configured secrets (what must never reach the page). */
@@ -54,7 +56,14 @@ const TIMING: Partial<SimTiming> = {
  * (test-clock.ts): the emulator starts at it, the host and the CLI get it through clockEnv().
  */
 export async function startOpsEnv(
-  o: { workspaces?: number; cp?: boolean; envProfile?: boolean; timing?: Partial<SimTiming> } = {},
+  o: {
+    workspaces?: number;
+    cp?: boolean;
+    envProfile?: boolean;
+    timing?: Partial<SimTiming>;
+    /** Added to the host's environment only (not the import's), e.g. NODE_OPTIONS for a probe. */
+    hostEnv?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<OpsEnv> {
   const home = await mkdtemp(join(tmpdir(), "molecule-ops-e2e-"));
   const serverLog = join(home, "tenant-server.log");
@@ -90,7 +99,7 @@ export async function startOpsEnv(
     // in the file after one more turn.
     await new Promise<void>((resolve) => setImmediate(resolve));
     await importLog(env, serverLog);
-    host = await startHost(env);
+    host = await startHost({ ...env, ...o.hostEnv });
   } catch (error) {
     await sim.close();
     await rm(home, { recursive: true, force: true });
@@ -110,6 +119,7 @@ export async function startOpsEnv(
     origin: parsed.origin,
     token: new URLSearchParams(parsed.hash.slice(1)).get("token") ?? "",
     known,
+    hostPid: host.proc.pid ?? 0,
     serverLog,
     secrets: [sim.env.ADMIN_TOKEN, sim.env.MOLECULE_CP_SHARED_SECRET, sim.env.CP_ADMIN_API_TOKEN].filter(
       (s): s is string => typeof s === "string" && s !== "",

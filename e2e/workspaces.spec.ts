@@ -63,6 +63,22 @@ test.describe("workspaces", () => {
     await expect(grid.getByRole("row").nth(1).getByRole("gridcell").nth(1)).toHaveText(/failed|uncertain/);
 
     // Liveness: the agent's heartbeats on the tenant's /ws feed, stamped by the tenant's clock (the test clock).
+    // The detail is read once on selection (no refetch on heartbeats): select it once the host has
+    // stored one, which a fast run can reach before the first flush (heartbeats every 2 s, flushed each 1 s).
+    await expect
+      .poll(
+        async () => {
+          const res = await fetch(`${ops.origin}/api/request/workspaces.get`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "x-molecule-ops-token": ops.token },
+            body: JSON.stringify({ id: ops.known.delta.id }),
+          });
+          const body = (await res.json()) as { result?: { workspace?: { lastHeartbeatAt: string | null } } };
+          return body.result?.workspace?.lastHeartbeatAt ?? null;
+        },
+        { timeout: 10_000 },
+      )
+      .not.toBeNull();
     await selectWorkspace(page, "e2e-delta");
     const lastHeartbeat = page
       .getByRole("region", { name: "Workspace detail" })

@@ -78,6 +78,56 @@ describe("flap (a workspace whose health wobbles)", () => {
     expect(degraded()).toEqual(flapping);
   });
 
+  it("churn: a steady rate of flips over the workspaces in turn, and stops when told", async () => {
+    const s = await sim();
+    const ids = s.state
+      .workspaces()
+      .filter((w) => w.status === "online" && w.runtime !== "external")
+      .slice(0, 3)
+      .map((w) => w.id);
+    const watched = new Set(ids);
+    const seen = recordEvents(s);
+    const mine = () => seen.filter((e) => watched.has(e.workspace_id as string));
+    const t0 = Date.now();
+    const stop = s.state.churn(ids, 100);
+    await vi.waitFor(() => expect(mine().length).toBeGreaterThanOrEqual(12), PATIENT);
+    stop();
+    const elapsed = Date.now() - t0;
+    const flips = mine();
+    // Round-robin: each of the three first degrades, then each comes back online.
+    expect(flips.slice(0, 6).map((e) => [e.workspace_id, e.event_type])).toEqual([
+      ...ids.map((id) => [id, "WORKSPACE_DEGRADED"]),
+      ...ids.map((id) => [id, "WORKSPACE_ONLINE"]),
+    ]);
+    // Paced by the clock: about 100 a second, never more than the elapsed time allows.
+    expect(flips.length).toBeLessThanOrEqual(Math.ceil((elapsed * 100) / 1000) + 1);
+    const count = flips.length;
+    await pause(80);
+    expect(mine()).toHaveLength(count);
+  });
+
+  it("churn refuses no workspaces, an unknown one and a non-positive rate", async () => {
+    const s = await sim();
+    expect(() => s.state.churn([], 10)).toThrow(/at least one/);
+    expect(() => s.state.churn(["nope"], 10)).toThrow(/no workspace nope/);
+    expect(() => s.state.churn([onlineId(s)], 0)).toThrow(/positive/);
+  });
+
+  it("options.flapRate: the flapping workspaces flip in turn at that rate", async () => {
+    const s = await sim({ flapping: 2, flapRate: 50, timing: { ...FAST, flapMs: 60_000 } });
+    const seen = recordEvents(s);
+    const health = () =>
+      seen.filter((e) => e.event_type === "WORKSPACE_DEGRADED" || e.event_type === "WORKSPACE_ONLINE");
+    // flapMs is a minute: only the steady rate can flip them this soon.
+    await vi.waitFor(() => expect(health().length).toBeGreaterThanOrEqual(4), PATIENT);
+    const ids = new Set(health().map((e) => e.workspace_id));
+    expect(ids.size).toBe(2);
+  });
+
+  it("options.flapRate must be a positive number", async () => {
+    await expect(sim({ flapping: 1, flapRate: 0 })).rejects.toThrow(/flapRate/);
+  });
+
   it("options.flapping defaults to 0: nothing flaps", async () => {
     const s = await sim();
     const seen = recordEvents(s);

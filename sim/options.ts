@@ -52,6 +52,11 @@ export interface SimOptions {
   cp?: boolean;
   /** How many seeded online workspaces flap between online and degraded (every timing.flapMs), default 0. */
   flapping?: number;
+  /**
+   * A steady rate instead: the flapping workspaces flip in turn, this many status changes a second
+   * in all (SimState.churn), rather than each every timing.flapMs. Default: unset.
+   */
+  flapRate?: number;
   /** Where the sim's clock starts (ms since the epoch); it then advances with monotonic time. Default: now. */
   startAt?: number;
   /** The SaaS edge in front of the tenant: /workspaces and /workspaces/* without an Origin get the web UI's empty 404. */
@@ -89,6 +94,8 @@ export interface ResolvedSimOptions {
   crashRatio: number;
   cp: boolean;
   flapping: number;
+  /** Status changes a second over the flapping workspaces, or null: each flaps every timing.flapMs. */
+  flapRate: number | null;
   startAt: number;
   saasEdge: boolean;
   corsOrigins: string[] | null;
@@ -108,6 +115,9 @@ export function resolveSimOptions(options: SimOptions = {}): ResolvedSimOptions 
   if (!(crashRatio >= 0 && crashRatio <= 1)) throw new Error("sim: crashRatio must be between 0 and 1");
   const flapping = options.flapping ?? 0;
   if (!Number.isInteger(flapping) || flapping < 0) throw new Error("sim: flapping must be a non-negative integer");
+  const flapRate = options.flapRate ?? null;
+  if (flapRate !== null && !(Number.isFinite(flapRate) && flapRate > 0))
+    throw new Error("sim: flapRate must be a positive number of status changes a second");
   const rateLimit = options.rateLimit ?? 0;
   if (!Number.isInteger(rateLimit) || rateLimit < 0) throw new Error("sim: rateLimit must be a non-negative integer");
   const startAt = options.startAt ?? Date.now();
@@ -130,6 +140,7 @@ export function resolveSimOptions(options: SimOptions = {}): ResolvedSimOptions 
     crashRatio,
     cp: options.cp ?? true,
     flapping,
+    flapRate,
     startAt: Math.floor(startAt),
     saasEdge: options.saasEdge ?? false,
     corsOrigins: options.corsOrigins ? [...options.corsOrigins] : null,

@@ -23,6 +23,7 @@ import { statusPayload } from "./status-events";
 import { Timers } from "./timers";
 import type {
   CpInstance,
+  FeedMessage,
   InstanceState,
   RequestRecord,
   SimEvent,
@@ -83,7 +84,10 @@ export class SimWorld implements SimState {
 
     // The first online ones in seed order: the same seed flaps the same workspaces.
     const flappers = stories.filter((s) => s.record.status === "online" && s.record.runtime !== "external");
-    for (const story of flappers.slice(0, options.flapping)) this.flap(story.record.id, options.timing.flapMs);
+    const flapIds = flappers.slice(0, options.flapping).map((story) => story.record.id);
+    // A steady rate over all of them in turn, or each on its own timer (every timing.flapMs).
+    if (options.flapRate !== null && flapIds.length > 0) this.churn(flapIds, options.flapRate);
+    else for (const id of flapIds) this.flap(id, options.timing.flapMs);
     if (this.heartbeats) {
       const ticker = this.heartbeats;
       this.timers.every(Math.min(100, Math.max(5, heartbeatMs / 10)), () => ticker.tick(this.clock.now()));
@@ -173,6 +177,10 @@ export class SimWorld implements SimState {
     return this.eventLog.onEvent(listener);
   }
 
+  onBroadcast(listener: (message: FeedMessage) => void): () => void {
+    return this.feed.onMessage(listener);
+  }
+
   /**
    * A workspace whose health wobbles, so the console has live changes to show and its reactive
    * health (docs/contracts.md §5) something to cope with: the platform's own transitions (registry.go
@@ -186,20 +194,57 @@ export class SimWorld implements SimState {
     let timer: NodeJS.Timeout | undefined;
     let flips = 0;
     const flip = () => {
-      if (record.status === "online") {
-        record.lastErrorRate = 0.6;
-        record.lastSampleError = flips % 2 === 0 ? "upstream model timeout after 60s" : "429 Too Many Requests";
-        this.changeStatus(record, "degraded");
-        flips++;
-      } else if (record.status === "degraded") {
-        record.lastErrorRate = 0.02;
-        record.lastSampleError = "";
-        this.changeStatus(record, "online");
-      }
+      if (this.flipHealth(record, flips)) flips++;
       timer = this.timers.after(everyMs, flip);
     };
     timer = this.timers.after(everyMs, flip);
     return () => this.timers.cancel(timer);
+  }
+
+  /**
+   * A steady rate of status changes: the workspaces flip (as flap() flips them) one after the
+   * other, round-robin, `perSecond` flips a second in all, paced by the clock rather than by
+   * timer counts (a late tick catches up, at most a second's worth). A workspace in another
+   * status is skipped, and its turn is not made up. Returns the function that stops it.
+   */
+  churn(ids: readonly string[], perSecond: number): () => void {
+    const records = ids.map((id) => this.mustFind(id));
+    if (records.length === 0) throw new Error("sim: churn needs at least one workspace");
+    if (!(Number.isFinite(perSecond) && perSecond > 0))
+      throw new Error("sim: churn rate must be a positive number of changes a second");
+    const started = this.clock.now();
+    const flips = records.map(() => 0);
+    let done = 0;
+    let turn = 0;
+    const tick = () => {
+      const due = Math.floor(((this.clock.now() - started) * perSecond) / 1000);
+      if (due - done > perSecond) done = due - Math.ceil(perSecond);
+      for (; done < due; done++, turn = (turn + 1) % records.length) {
+        const n = flips[turn] as number;
+        if (this.flipHealth(records[turn] as WorkspaceRecord, n)) flips[turn] = n + 1;
+      }
+    };
+    const timer = this.timers.every(Math.min(100, Math.max(5, Math.floor(1000 / perSecond))), tick);
+    return () => this.timers.cancel(timer);
+  }
+
+  /**
+   * online → degraded (error rate 0.6; the sample error alternates with the workspace's count of
+   * earlier degradations) or degraded → online; any other status: nothing. True when it degraded.
+   */
+  private flipHealth(record: WorkspaceRecord, degradations: number): boolean {
+    if (record.status === "online") {
+      record.lastErrorRate = 0.6;
+      record.lastSampleError = degradations % 2 === 0 ? "upstream model timeout after 60s" : "429 Too Many Requests";
+      this.changeStatus(record, "degraded");
+      return true;
+    }
+    if (record.status === "degraded") {
+      record.lastErrorRate = 0.02;
+      record.lastSampleError = "";
+      this.changeStatus(record, "online");
+    }
+    return false;
   }
 
   // --- used by the routes and the flows ---

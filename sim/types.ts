@@ -166,4 +166,12 @@ export interface SimState {
    * event per flip; flips wait while it is in any other status. Returns the function that stops it.
    */
   flap(id: string, everyMs: number): () => void;
+  /**
+   * A steady rate of status changes: the workspaces flip between online and degraded in turn,
+   * round-robin, `perSecond` flips a second in all (one recorded event each); a workspace in any
+   * other status is skipped. Returns the function that stops it.
+   */
+  churn(ids: readonly string[], perSecond: number): () => void;
+  /** Every /ws message as it is sent (its broadcast), for in-process consumers such as a benchmark. */
+  onBroadcast(listener: (message: FeedMessage) => void): () => void;
 }
