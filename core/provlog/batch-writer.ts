@@ -44,6 +44,7 @@ export class BatchWriter {
             : this.learner.stopped(ws, instance, ts);
         if (learnt) this.bindings++;
       }
+      this.learner.flush();
     });
   }
 }

@@ -129,22 +129,30 @@ function parseOnWorker(
     return next;
   };
   let ahead = readAhead();
+  let ended = false;
+  // The parser asks for more than one chunk ahead: the answers go out one after the other, in order.
+  let feeding = Promise.resolve();
   return new Promise<Parsed>((resolve, reject) => {
     const feed = async () => {
+      if (ended) return;
       try {
         const next = await ahead;
-        if (next.done) return send({ type: "end" });
+        if (next.done) {
+          ended = true;
+          return send({ type: "end" });
+        }
         ahead = readAhead();
         const own = ownBuffer(next.value);
         send({ type: "chunk", data: own }, [own.buffer as ArrayBuffer]);
       } catch (error) {
         failure = error;
+        ended = true;
         send({ type: "end" });
       }
     };
     worker.on("message", (m: FromParser) => {
       try {
-        if (m.type === "need") void feed();
+        if (m.type === "need") feeding = feeding.then(feed);
         else if (m.type === "batch") {
           writer.write(m.batch);
           send({ type: "credit" });
