@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BenchContext, REPO_ROOT } from "./bench-context";
+import type { BenchContext } from "./bench-context";
+import { runBenchSpec } from "./playwright-spec";
 import { note, result, type TargetResult } from "./report";
 
 const CPU_RATIO_TARGET = 3;
@@ -43,8 +43,11 @@ export async function liveBench(ctx: BenchContext): Promise<TargetResult[]> {
   try {
     for (let i = 0; i < ctx.options.runs; i++) {
       const out = join(dir, `run-${i}.json`);
-      await runSpec(out, ctx.options.quick ? 15_000 : 30_000);
-      const r = JSON.parse(readFileSync(out, "utf8")) as LiveBenchResult;
+      const r = await runBenchSpec<LiveBenchResult>("e2e/live-bench.spec.ts", out, {
+        LIVE_BENCH: "1",
+        LIVE_BENCH_OUT: out,
+        LIVE_BENCH_WINDOW_MS: String(ctx.options.quick ? 15_000 : 30_000),
+      });
       runs.push(r);
       note(
         `run ${i + 1}: ${r.feed.messagesPerSecond} msg/s, CPU host ${r.cpu.hostMs} ms / bare ${r.cpu.bareClientMs} ms = ${r.cpu.ratio}; ` +
@@ -128,32 +131,4 @@ export function report(runs: readonly LiveBenchResult[]): TargetResult[] {
     ),
   );
   return out;
-}
-
-/** One run of the spec, its figures written to `out`; the spec's own output only when it fails. */
-function runSpec(out: string, windowMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["playwright", "test", "e2e/live-bench.spec.ts"], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, LIVE_BENCH: "1", LIVE_BENCH_OUT: out, LIVE_BENCH_WINDOW_MS: String(windowMs) },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.setEncoding("utf8").on("data", (s: string) => {
-      output = (output + s).slice(-20_000);
-    });
-    child.stderr.setEncoding("utf8").on("data", (s: string) => {
-      output = (output + s).slice(-20_000);
-    });
-    child.once("error", reject);
-    child.once("close", () => {
-      // A missed target fails the spec's soft expects but still writes its figures.
-      try {
-        readFileSync(out);
-        resolve();
-      } catch {
-        reject(new Error(`npx playwright test e2e/live-bench.spec.ts wrote no figures:\n${output.slice(-4000)}`));
-      }
-    });
-  });
 }

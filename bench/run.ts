@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: the offline-cache benchmarks of the issue "Offline cache, provlog timeline
  * import and export" (item 6), the status-sweep ones of "Live status" (item 5) and the live-feed
- * one of issue 16 (item 1: `--only live`, e2e/live-bench.spec.ts run through Playwright). Every figure is a ratio against a baseline measured in the same
+ * one of issue 16 (item 1: `--only live`, e2e/live-bench.spec.ts run through Playwright), and the
+ * UI at 10,000 rows (item 2: `--only ui`, e2e/ui-bench.spec.ts). Every figure is a ratio against a baseline measured in the same
  * run, because these machines are shared and noisy: absolute times from two runs do not compare.
  * Always exits 0 — it is a report; a missed target is printed as FAIL.
  * The CLI is run as its installed bin runs it (node bin/molecule-ops.mjs); `--npx` adds npm's
  * own resolution of `npx molecule-ops`, 1–2 s a call on these machines, to every subject time.
  *
- *   npm run bench -- [--lines N] [--rss-lines N] [--quick] [--only import,query,export,rss,sweep,load,live]
+ *   npm run bench -- [--lines N] [--rss-lines N] [--quick] [--only import,query,export,rss,sweep,load,live,ui]
  *                    [--runs N] [--seed S] [--npx]
  */
 import { spawnSync } from "node:child_process";
@@ -23,12 +24,13 @@ import { queryBench } from "./query-bench";
 import { printSummary, result, seconds, skipped, type TargetResult } from "./report";
 import { rssBench } from "./rss-bench";
 import { sweepBench } from "./sweep-bench";
+import { uiBench } from "./ui-bench";
 
-const BENCHES = ["import", "query", "export", "rss", "sweep", "load", "live"] as const;
+const BENCHES = ["import", "query", "export", "rss", "sweep", "load", "live", "ui"] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const USAGE =
-  "usage: npm run bench -- [--lines N] [--rss-lines N] [--quick] [--only import,query,export,rss,sweep,load,live] [--runs N] [--seed S] [--npx]";
+  "usage: npm run bench -- [--lines N] [--rss-lines N] [--quick] [--only import,query,export,rss,sweep,load,live,ui] [--runs N] [--seed S] [--npx]";
 
 function parseOptions(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
@@ -154,6 +156,7 @@ async function main(): Promise<void> {
   await run("sweep", true, "", () => sweepBench(ctx));
   await run("load", surface.importLog, noImport, () => loadBench(ctx));
   await run("live", true, "", () => liveBench(ctx));
+  await run("ui", true, "", () => uiBench(ctx));
   printSummary(results);
 }
 
