@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import type { FeedMessage } from "../sim";
 import { expect, test } from "./fixtures";
-import { type OpsEnv, startOpsEnv } from "./ops-env";
+import { type OpsEnv, startOpsEnv, waitForListed } from "./ops-env";
 import { CLOCK_OFFSET_MS, shiftPageDate } from "./test-clock";
 
 /**
@@ -76,8 +76,9 @@ test.describe("live-feed benchmark", () => {
     });
     let bare: BareClient | null = null;
     try {
-      await waitForRows(env, WORKSPACES + 7);
-      bare = await startBareClient(env);
+      await waitForListed(env, WORKSPACES + 7);
+      const client = await startBareClient(env);
+      bare = client;
 
       const page = await browser.newPage();
       // Date only (as ui-bench): rAF and performance.now must stay real.
@@ -115,14 +116,16 @@ test.describe("live-feed benchmark", () => {
 
       // A little traffic first (connections settled, the page idle), then the window.
       await new Promise((r) => setTimeout(r, 2000));
-      const start = {
+      // What the window is measured by, taken at its start and its end.
+      const sample = async () => ({
         cpu: cpuTicks(env.hostPid),
         rssKib: rssKib(env.hostPid),
-        bare: await bare.mark(),
+        bare: await client.mark(),
         feedBytes: feedBytes(env),
         writes: readWrites(writesFile),
         t: performance.now(),
-      };
+      });
+      const start = await sample();
       counting = true;
       if (hostProf) process.kill(env.hostPid, "SIGUSR2");
       const stopChurn = env.sim.state.churn(churned, CHANGES_PER_S);
@@ -151,14 +154,7 @@ test.describe("live-feed benchmark", () => {
       clearInterval(rssTimer);
       counting = false;
       if (hostProf) process.kill(env.hostPid, "SIGUSR2");
-      const end = {
-        cpu: cpuTicks(env.hostPid),
-        rssKib: rssKib(env.hostPid),
-        bare: await bare.mark(),
-        feedBytes: feedBytes(env),
-        writes: readWrites(writesFile),
-        t: performance.now(),
-      };
+      const end = await sample();
       offBroadcast();
       const changes = await page.evaluate(
         () => (window as unknown as { __liveBench: { changes: PageChange[] } }).__liveBench.changes,
@@ -404,18 +400,15 @@ function rssKib(pid: number): number {
   return Number(m?.[1] ?? 0);
 }
 
+/**
+ * The write counts e2e/live-bench-write-probe.mjs keeps in `file` (rewritten every 200 ms). No file
+ * means the probe never loaded in the host: an error, not zero writes, which would read as "batched".
+ */
 function readWrites(file: string): Writes {
   try {
     return JSON.parse(readFileSync(file, "utf8")) as Writes;
-  } catch {
-    return {
-      writes: 0,
-      heartbeatWrites: 0,
-      transactions: 0,
-      heartbeatTransactions: 0,
-      heartbeatAutocommits: 0,
-      autocommits: 0,
-    };
+  } catch (error) {
+    throw new Error(`the host's write probe wrote no counts to ${file}: ${(error as Error).message}`);
   }
 }
 
@@ -423,21 +416,6 @@ function diffWrites(a: Writes, b: Writes): Writes {
   const out = { ...b };
   for (const k of Object.keys(out) as Array<keyof Writes>) out[k] = b[k] - a[k];
   return out;
-}
-
-async function waitForRows(env: OpsEnv, count: number): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const res = await fetch(`${env.origin}/api/request/workspaces.list`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-molecule-ops-token": env.token },
-      body: "{}",
-    });
-    const body = (await res.json()) as { ok: boolean; result?: { rows: unknown[] } };
-    if ((body.result?.rows.length ?? 0) >= count) return;
-    if (Date.now() > deadline) throw new Error(`the host never listed ${count} workspaces`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 function percentile(values: readonly number[], p: number): number {

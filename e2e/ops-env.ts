@@ -206,3 +206,19 @@ export async function stopProcess(proc: ChildProcess): Promise<void> {
     proc.kill("SIGTERM");
   });
 }
+
+/** Waits (up to 3 minutes) until the host lists at least `count` workspaces: a large emulator seeds for a while. */
+export async function waitForListed(env: OpsEnv, count: number): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const res = await fetch(`${env.origin}/api/request/workspaces.list`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-molecule-ops-token": env.token },
+      body: "{}",
+    });
+    const body = (await res.json()) as { ok: boolean; result?: { rows: unknown[] } };
+    if ((body.result?.rows.length ?? 0) >= count) return;
+    if (Date.now() > deadline) throw new Error(`the host never listed ${count} workspaces`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

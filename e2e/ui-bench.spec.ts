@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { type OpsEnv, startOpsEnv } from "./ops-env";
+import { type OpsEnv, startOpsEnv, waitForListed } from "./ops-env";
 import { CLOCK_OFFSET_MS, shiftPageDate } from "./test-clock";
 
 /**
@@ -27,8 +27,8 @@ test.describe("UI benchmark", () => {
     const small = await startOpsEnv({ workspaces: 93, cp: false, timing: { heartbeatMs: 30_000 } });
     const large = await startOpsEnv({ workspaces: 9993, cp: false, timing: { heartbeatMs: 30_000 } });
     try {
-      await waitForRows(small, 100);
-      await waitForRows(large, 10_000);
+      await waitForListed(small, 100);
+      await waitForListed(large, 10_000);
 
       const page = await browser.newPage();
       // The test clock (as the emulators and hosts have it), for Date only: page.clock.install would
@@ -102,21 +102,6 @@ test.describe("UI benchmark", () => {
     }
   });
 });
-
-async function waitForRows(env: OpsEnv, count: number): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    const res = await fetch(`${env.origin}/api/request/workspaces.list`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-molecule-ops-token": env.token },
-      body: "{}",
-    });
-    const body = (await res.json()) as { ok: boolean; result?: { rows: unknown[] } };
-    if ((body.result?.rows.length ?? 0) >= count) return;
-    if (Date.now() > deadline) throw new Error(`the host never listed ${count} workspaces`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 /**
  * Runs in the page before its scripts: notes when the workspace list's JSON was parsed and when

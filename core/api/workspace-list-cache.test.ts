@@ -196,23 +196,18 @@ describe("the cached workspace list", () => {
   it("a restart's Start and Stop (the console's own bindings) show in the next list", async () => {
     await synced();
     list();
-    store.recordStarted({
-      workspaceId: "ws-a",
-      instanceId: "i-0aaaaaaaaaaaaaaaa",
-      state: "pending",
-      tier: 2,
-      runtime: "hermes",
-      at: new Date(T0 + 1),
-    });
+    const started = (instanceId: string, at: number) =>
+      store.recordStarted({
+        workspaceId: "ws-a",
+        instanceId,
+        state: "pending",
+        tier: 2,
+        runtime: "hermes",
+        at: new Date(at),
+      });
+    started("i-0aaaaaaaaaaaaaaaa", T0 + 1);
     expect(row("ws-a")?.instanceId).toBe("i-0aaaaaaaaaaaaaaaa");
-    store.recordStarted({
-      workspaceId: "ws-a",
-      instanceId: "i-0bbbbbbbbbbbbbbbb",
-      state: "pending",
-      tier: 2,
-      runtime: "hermes",
-      at: new Date(T0 + 2),
-    });
+    started("i-0bbbbbbbbbbbbbbbb", T0 + 2);
     expect(row("ws-a")?.instanceId).toBe("i-0bbbbbbbbbbbbbbbb");
     store.recordStopped({ workspaceId: "ws-a", instanceId: "i-0bbbbbbbbbbbbbbbb", at: new Date(T0 + 3) });
     expect(row("ws-a")?.instanceId).toBeNull();
